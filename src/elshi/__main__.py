@@ -1,0 +1,3 @@
+from elshi.cli import main
+
+main()

@@ -1,0 +1,103 @@
+"""The ``elshi`` command. Exit codes: 0 success, 1 the work failed, 2 unusable input or arguments."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from elshi.cli_ops import backup_app_commands, check_command
+from elshi.cli_people import mission_app, token_app, user_app
+from elshi.cli_server import serve_command, up_command, worker_command
+
+console = Console()
+err = Console(stderr=True)
+
+app = typer.Typer(
+    name="elshi",
+    help="elshi: the digital-diplomacy workbench. Listen, tell, clear, publish, measure, engage.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+bench_app = typer.Typer(help="Benchmarks: a readable table, then one JSON line of figures.", no_args_is_help=True)
+eval_app = typer.Typer(help="Evaluations on labelled data: scores as one JSON line.", no_args_is_help=True)
+
+app.command("up")(up_command)
+app.command("serve")(serve_command)
+app.command("worker")(worker_command)
+app.command("check")(check_command)
+for name, func in backup_app_commands().items():
+    app.command(name)(func)
+app.add_typer(user_app, name="user")
+app.add_typer(mission_app, name="mission")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
+app.add_typer(bench_app, name="bench")
+app.add_typer(eval_app, name="eval")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the hash chain; report the first broken link (exit 1) or that it is intact."""
+    from elshi.cli_django import setup
+
+    setup()
+    from rich.progress import Progress
+
+    from elshi.audit.log import verify_chain
+    from elshi.audit.models import AuditHead
+
+    head = AuditHead.objects.filter(pk=1).first()
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("Verifying audit chain", total=head.count if head else 0)
+        report = verify_chain(progress=lambda n: progress.advance(task, n))
+    if report.ok:
+        console.print(f"audit chain intact: {report.checked} events verified")
+        return
+    where = f"event #{report.broken_at}" if report.broken_at is not None else "the end of the chain"
+    console.print(f"[red]audit chain broken at {where}[/red]: {report.reason} ({report.checked} events before it verified)")
+    raise typer.Exit(1)
+
+
+@app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command, e.g. `elshi manage check --deploy`."""
+    from elshi.cli_django import setup
+
+    setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["elshi manage", *ctx.args])
+
+
+def register_plugins() -> None:
+    """Commands contributed by the pure packages, when they are installed."""
+    plugins: list[tuple[Any, str, str, str]] = [
+        (bench_app, "analysis", "elshi.analysis.commands", "bench_analysis"),
+        (eval_app, "tone", "elshi.analysis.commands", "eval_tone"),
+    ]
+    import importlib
+
+    for group, name, module_name, attr in plugins:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        func = getattr(module, attr, None)
+        if func is not None:
+            group.command(name)(func)
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "elshi.web.settings")
+    register_plugins()
+    app(prog_name="elshi")
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)

@@ -1,0 +1,177 @@
+"""`elshi check`, `elshi backup`, `elshi restore`: operating an installation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from elshi.cli_django import fail, setup
+
+console = Console()
+
+
+def _row(ok: bool | None, name: str, detail: str) -> None:
+    mark = {True: "[green]ok  [/green]", False: "[red]FAIL[/red]", None: "[yellow]warn[/yellow]"}[ok]
+    console.print(f"{mark} {name}: {detail}")
+
+
+def check_command() -> None:
+    """Diagnose configuration and connectivity; exit 1 when something must be fixed."""
+    setup()
+    from django.conf import settings
+    from django.core import checks
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    failures = 0
+    home = Path(settings.ELSHI_HOME)
+    writable = os.access(home, os.W_OK)
+    _row(writable, "ELSHI_HOME", f"{home} {'is writable' if writable else 'is not writable by this user'}")
+    failures += not writable
+    if os.environ.get("ELSHI_SECRET_KEY"):
+        _row(True, "secret key", "from ELSHI_SECRET_KEY")
+    else:
+        _row(None, "secret key", f"generated and kept in {home / 'secret_key'}; set ELSHI_SECRET_KEY when running several servers")
+
+    db = settings.DATABASES["default"]
+    try:
+        connection.ensure_connection()
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        vendor = connection.vendor
+        _row(True, "database", f"{vendor} {db['NAME']} reachable")
+        if pending:
+            _row(None, "migrations", f"{len(pending)} pending: `elshi up` applies them")
+        else:
+            _row(True, "migrations", "up to date")
+    except Exception as exc:  # noqa: BLE001 - report any connection failure with its text
+        _row(False, "database", f"cannot connect to {db.get('HOST') or db['NAME']}: {exc}. Check DATABASE_URL.")
+        failures += 1
+
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
+            _row(True, "task queue", f"Huey on Redis at {settings.REDIS_URL}")
+        except Exception as exc:  # noqa: BLE001
+            _row(False, "task queue", f"Redis at {settings.REDIS_URL} unreachable: {exc}. Check REDIS_URL.")
+            failures += 1
+    else:
+        _row(True, "task queue", f"Huey on SQLite at {settings.HUEY['filename']}")
+    from elshi.web.tasks import last_heartbeat
+
+    beat = last_heartbeat()
+    _row(None if beat is None else True, "worker", f"last heartbeat {beat.isoformat()}" if beat else "no heartbeat yet: is `elshi up` (or `elshi worker`) running?")
+
+    if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+        from django.core.mail import get_connection
+
+        try:
+            mail = get_connection(timeout=5)
+            mail.open()
+            mail.close()
+            _row(True, "e-mail", f"SMTP {settings.EMAIL_HOST}:{settings.EMAIL_PORT} accepts connections")
+        except Exception as exc:  # noqa: BLE001
+            _row(False, "e-mail", f"SMTP {settings.EMAIL_HOST}:{settings.EMAIL_PORT}: {exc}. Check ELSHI_EMAIL_URL.")
+            failures += 1
+    else:
+        _row(None, "e-mail", "not configured (ELSHI_EMAIL_URL): e-mails are written to the log")
+
+    messages = checks.run_checks(include_deployment_checks=not settings.DEBUG)
+    serious = [m for m in messages if m.level >= checks.ERROR]
+    for message in messages:
+        _row(False if message.level >= checks.ERROR else None, f"django {message.id}", str(message.msg))
+    if not messages:
+        _row(True, "django checks", "no issues" + ("" if settings.DEBUG else " (deployment checks included)"))
+    failures += len(serious)
+    if failures:
+        console.print(f"{failures} problem(s) to fix")
+        raise typer.Exit(1)
+    console.print("elshi looks healthy")
+
+
+def _pg_env(db: dict[str, Any]) -> dict[str, str]:
+    env = dict(os.environ)
+    for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD"), ("NAME", "PGDATABASE")):
+        if db.get(key):
+            env[var] = str(db[key])
+    return env
+
+
+def _pg_tool(name: str) -> str:
+    tool = shutil.which(name)
+    if tool is None:
+        raise fail(f"{name} is not installed: install PostgreSQL's client tools (Debian: postgresql-client)", 1)
+    return tool
+
+
+def backup(path: Path = typer.Argument(..., help="Where to write the backup file.")) -> None:
+    """Back up the database while elshi runs (SQLite online backup, or pg_dump on PostgreSQL)."""
+    setup()
+    from django.conf import settings
+    from django.db import connection
+
+    db = settings.DATABASES["default"]
+    if path.exists():
+        raise fail(f"{path} exists: choose a new file name", 2)
+    if connection.vendor == "sqlite":
+        source = sqlite3.connect(db["NAME"])
+        target = sqlite3.connect(path)
+        with console.status("Backing up…"):
+            with target:
+                source.backup(target, pages=1024)
+        target.close()
+        source.close()
+    else:
+        result = subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--file", str(path)], env=_pg_env(db), capture_output=True, text=True)  # noqa: S603
+        if result.returncode != 0:
+            raise fail(f"pg_dump failed: {result.stderr.strip()}")
+    console.print(f"backup written: {path} ({path.stat().st_size:,} bytes)")
+
+
+def restore(
+    path: Path = typer.Argument(..., help="A file written by `elshi backup`."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+) -> None:
+    """Replace the database with a backup. Stop `elshi up` first."""
+    setup()
+    from django.conf import settings
+    from django.db import connection
+
+    db = settings.DATABASES["default"]
+    if not path.is_file():
+        raise fail(f"{path} is not a file", 2)
+    if not yes and not typer.confirm(f"Replace the current database with {path}?"):
+        raise typer.Exit(1)
+    if connection.vendor == "sqlite":
+        try:
+            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            source.execute("SELECT count(*) FROM django_migrations").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise fail(f"{path} is not an elshi SQLite backup: {exc}", 2) from exc
+        connection.close()
+        target = sqlite3.connect(db["NAME"])
+        with console.status("Restoring…"):
+            source.backup(target)
+        target.close()
+        source.close()
+    else:
+        connection.close()
+        args = [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", db["NAME"], str(path)]
+        result = subprocess.run(args, env=_pg_env(db), capture_output=True, text=True)  # noqa: S603
+        if result.returncode != 0:
+            raise fail(f"pg_restore failed: {result.stderr.strip()}")
+    console.print(f"restored from {path}; run `elshi audit verify` to confirm the audit trail")
+
+
+def backup_app_commands() -> dict[str, Callable[..., None]]:
+    return {"backup": backup, "restore": restore}

@@ -1,0 +1,56 @@
+"""Per-request mission context and the two-factor policy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from elshi.missions.models import Role, SecurityPolicy
+from elshi.missions.permissions import Perm, is_ministry_admin, missions_with, roles_of
+
+SESSION_KEY = "elshi_mission"
+PRIVILEGED_ROLES = {Role.ADMIN, Role.APPROVER}
+# Paths a person who still owes a second factor may reach.
+TWO_FACTOR_EXEMPT = ("/account/2fa/", "/accounts/logout/", "/accounts/login/", "/static/", "/healthz", "/i18n/", "/api/")
+
+
+def needs_second_factor(user: Any) -> bool:
+    """True when policy asks this person for TOTP and they have not given it in this session."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    privileged = is_ministry_admin(user) or any(m.role in PRIVILEGED_ROLES for m in roles_of(user))
+    if not privileged or not SecurityPolicy.current().require_2fa_for_privileged:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return not (callable(is_verified) and is_verified())
+
+
+class CurrentMissionMiddleware:
+    """Sets ``request.mission`` (the mission being worked on) and ``request.user_missions``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.mission = None  # type: ignore[attr-defined]
+        request.user_missions = []  # type: ignore[attr-defined]
+        if request.user.is_authenticated and not request.path.startswith(("/static/", "/api/", "/healthz")):
+            missions = list(missions_with(request.user, Perm.VIEW).order_by("kind", "name"))
+            wanted = request.session.get(SESSION_KEY)
+            chosen = next((m for m in missions if m.slug == wanted), missions[0] if missions else None)
+            request.mission = chosen  # type: ignore[attr-defined]
+            request.user_missions = missions  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+class TwoFactorPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(TWO_FACTOR_EXEMPT) and needs_second_factor(request.user):
+            return redirect("two_factor")
+        return self.get_response(request)

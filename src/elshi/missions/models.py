@@ -1,0 +1,128 @@
+"""Missions (HQ, embassies, consulates, permanent missions), roles per mission, API tokens."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MissionKind(models.TextChoices):
+    HQ = "hq", _("Headquarters")
+    EMBASSY = "embassy", _("Embassy")
+    CONSULATE = "consulate", _("Consulate")
+    PERMANENT_MISSION = "permanent_mission", _("Permanent mission")
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    HQ_EDITOR = "hq_editor", _("HQ editor")
+    APPROVER = "approver", _("Approver")
+    MISSION_EDITOR = "mission_editor", _("Mission editor")
+    ANALYST = "analyst", _("Analyst")
+    VIEWER = "viewer", _("Viewer")
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not an IANA time zone (e.g. Europe/Berlin)."), params={"value": value})
+
+
+def validate_languages(value: Any) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) and 2 <= len(v) <= 3 for v in value):
+        raise ValidationError(_("Working languages must be a list of ISO 639 codes such as ['de', 'en']."))
+
+
+country_code = RegexValidator(r"^[A-Z]{2}$", _("Use an ISO 3166-1 alpha-2 code in capitals, e.g. DE."))
+
+
+class Mission(models.Model):
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=MissionKind.choices)
+    host_country = models.CharField(_("host country"), max_length=2, validators=[country_code])
+    city = models.CharField(_("city"), max_length=120)
+    timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
+    languages = models.JSONField(_("working languages"), default=list, validators=[validate_languages])
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_hq(self) -> bool:
+        return self.kind == MissionKind.HQ
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Membership(models.Model):
+    """A person's role at one mission. One role per person per mission."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "mission"], name="one_role_per_mission")]
+        ordering = ["mission__name", "user__username"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.mission.slug}: {self.role}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+
+class SecurityPolicy(models.Model):
+    """Ministry-wide security settings: one row, edited by administrators."""
+
+    require_2fa_for_privileged = models.BooleanField(
+        _("require two-factor authentication for administrators and approvers"), default=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("security policy")
+        verbose_name_plural = _("security policy")
+
+    def __str__(self) -> str:
+        return "security policy"
+
+    @classmethod
+    def current(cls) -> SecurityPolicy:
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy

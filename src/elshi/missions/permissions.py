@@ -1,0 +1,88 @@
+"""The one place that decides who may do what, and where.
+
+Roles are held per mission. A role grants its permissions at that mission
+only, with one exception: an ``admin`` role at a headquarters mission (and a
+Django superuser) administers every mission. Views, API endpoints and CLI
+commands all ask ``has_perm`` / ``missions_with`` / ``require``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from elshi.missions.models import Membership, Mission, MissionKind, Role
+
+__all__ = ["ROLE_PERMS", "Perm", "has_perm", "is_ministry_admin", "missions_with", "require", "roles_of"]
+
+
+class Perm(StrEnum):
+    VIEW = "view"  # see the mission's workspace
+    LISTEN = "listen"  # see listening data, dashboards and alerts
+    COMPOSE = "compose"  # draft posts and assets
+    CURATE = "curate"  # narratives, claims and campaigns
+    APPROVE = "approve"  # clear posts
+    PUBLISH = "publish"  # channels and deliveries
+    ANALYSE = "analyse"  # configure sources, run reports
+    AUDIT = "audit"  # read the audit trail
+    MANAGE = "manage"  # mission settings and people
+
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    Role.ADMIN: frozenset(Perm),
+    Role.HQ_EDITOR: frozenset({Perm.VIEW, Perm.LISTEN, Perm.COMPOSE, Perm.CURATE, Perm.ANALYSE}),
+    Role.APPROVER: frozenset({Perm.VIEW, Perm.LISTEN, Perm.COMPOSE, Perm.APPROVE, Perm.PUBLISH, Perm.AUDIT}),
+    Role.MISSION_EDITOR: frozenset({Perm.VIEW, Perm.LISTEN, Perm.COMPOSE}),
+    Role.ANALYST: frozenset({Perm.VIEW, Perm.LISTEN, Perm.ANALYSE}),
+    Role.VIEWER: frozenset({Perm.VIEW}),
+}
+
+
+def _memberships(user: Any) -> list[Membership]:
+    cached: list[Membership] | None = getattr(user, "_elshi_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user, mission__is_active=True).select_related("mission"))
+        user._elshi_memberships = cached
+    return cached
+
+
+def roles_of(user: Any) -> list[Membership]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return _memberships(user)
+
+
+def is_ministry_admin(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(m.role == Role.ADMIN and m.mission.kind == MissionKind.HQ for m in _memberships(user))
+
+
+def has_perm(user: Any, perm: Perm, mission: Mission | None) -> bool:
+    """May ``user`` do ``perm`` at ``mission``? ``mission=None`` asks: at any mission."""
+    if is_ministry_admin(user):
+        return True
+    for membership in roles_of(user):
+        if (mission is None or membership.mission_id == mission.pk) and perm in ROLE_PERMS[membership.role]:
+            return True
+    return False
+
+
+def missions_with(user: Any, perm: Perm) -> QuerySet[Mission]:
+    """The active missions where ``user`` has ``perm``: use it to filter every list."""
+    if is_ministry_admin(user):
+        return Mission.objects.filter(is_active=True)
+    roles = [r for r, perms in ROLE_PERMS.items() if perm in perms]
+    return Mission.objects.filter(
+        is_active=True, memberships__user=user, memberships__role__in=roles
+    ).distinct()
+
+
+def require(user: Any, perm: Perm, mission: Mission | None) -> None:
+    if not has_perm(user, perm, mission):
+        raise PermissionDenied(f"{perm} at {mission.slug if mission else 'any mission'}")

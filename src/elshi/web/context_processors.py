@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from elshi.missions.permissions import is_ministry_admin
+from elshi.web.models import Installation
+from elshi.web.navigation import CAPABILITIES
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {
+        "capabilities": CAPABILITIES,
+        "demo_mode": Installation.objects.filter(pk=1, demo_loaded_at__isnull=False).exists(),
+        "current_mission": getattr(request, "mission", None),
+        "user_missions": getattr(request, "user_missions", []),
+        "is_ministry_admin": is_ministry_admin(user) if user is not None else False,
+        "notification_count": 0,
+    }

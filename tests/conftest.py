@@ -1,0 +1,59 @@
+"""Shared fixtures: missions and one person per role, plus an outsider from another mission."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture
+def missions(db: Any) -> dict[str, Any]:
+    from elshi.missions import actions
+    from elshi.missions.models import Mission, MissionKind
+
+    made = {}
+    for slug, kind, country, city, tz, langs in [
+        ("astana-hq", MissionKind.HQ, "KZ", "Astana", "Asia/Almaty", ["kk", "ru", "en"]),
+        ("berlin", MissionKind.EMBASSY, "DE", "Berlin", "Europe/Berlin", ["de", "en"]),
+        ("washington", MissionKind.EMBASSY, "US", "Washington", "America/New_York", ["en"]),
+    ]:
+        mission = Mission(slug=slug, name=f"Mission {city}", kind=kind, host_country=country, city=city, timezone=tz, languages=langs)
+        made[slug] = actions.do_save_mission(mission, acting_user=None)
+    return made
+
+
+PASSWORD = "correct-horse-battery-42"
+
+
+@pytest.fixture
+def people(missions: dict[str, Any]) -> dict[str, Any]:
+    """author, approver, analyst and viewer at Berlin; outsider (an editor) at Washington; admin at HQ."""
+    from elshi.missions import actions
+
+    spec = {
+        "author": ("berlin", "mission_editor"),
+        "approver": ("berlin", "approver"),
+        "analyst": ("berlin", "analyst"),
+        "viewer": ("berlin", "viewer"),
+        "outsider": ("washington", "mission_editor"),
+        "admin": ("astana-hq", "admin"),
+    }
+    made = {}
+    for name, (slug, role) in spec.items():
+        user, _ = actions.do_create_user(name, password=PASSWORD, acting_user=None)
+        actions.do_set_role(user, missions[slug], role, acting_user=None)
+        made[name] = user
+    return made
+
+
+@pytest.fixture
+def login(client: Any, people: dict[str, Any]):  # type: ignore[no-untyped-def]
+    def _login(name: str) -> Any:
+        client.force_login(people[name])
+        return client
+
+    return _login

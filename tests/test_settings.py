@@ -1,0 +1,14 @@
+"""Test settings: the real settings module, with a throw-away ELSHI_HOME and a fast password hasher."""
+
+import os
+import tempfile
+
+os.environ.setdefault("ELSHI_HOME", tempfile.mkdtemp(prefix="elshi-test-"))
+os.environ.setdefault("ELSHI_SECRET_KEY", "test-" + "k3y-for-tests-only-" * 4)
+
+from elshi.web.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from pathlib import Path as _P
+_P(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405
+AXES_VERBOSE = False
