@@ -21,7 +21,15 @@ def missions(db: Any) -> dict[str, Any]:
         ("berlin", MissionKind.EMBASSY, "DE", "Berlin", "Europe/Berlin", ["de", "en"]),
         ("washington", MissionKind.EMBASSY, "US", "Washington", "America/New_York", ["en"]),
     ]:
-        mission = Mission(slug=slug, name=f"Mission {city}", kind=kind, host_country=country, city=city, timezone=tz, languages=langs)
+        mission = Mission(
+            slug=slug,
+            name=f"Mission {city}",
+            kind=kind,
+            host_country=country,
+            city=city,
+            timezone=tz,
+            languages=langs,
+        )
         made[slug] = actions.do_save_mission(mission, acting_user=None)
     return made
 

@@ -2,13 +2,14 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("ELSHI_HOME", tempfile.mkdtemp(prefix="elshi-test-"))
 os.environ.setdefault("ELSHI_SECRET_KEY", "test-" + "k3y-for-tests-only-" * 4)
 
 from elshi.web.settings import *  # noqa: E402,F403
+from elshi.web.settings import LOGGING, STATIC_ROOT  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-from pathlib import Path as _P
-_P(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405
-AXES_VERBOSE = False
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+LOGGING["root"]["level"] = "WARNING"

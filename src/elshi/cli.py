@@ -23,7 +23,9 @@ app = typer.Typer(
     add_completion=False,
 )
 audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
-bench_app = typer.Typer(help="Benchmarks: a readable table, then one JSON line of figures.", no_args_is_help=True)
+bench_app = typer.Typer(
+    help="Benchmarks: a readable table, then one JSON line of figures.", no_args_is_help=True
+)
 eval_app = typer.Typer(help="Evaluations on labelled data: scores as one JSON line.", no_args_is_help=True)
 
 app.command("up")(up_command)
@@ -59,7 +61,8 @@ def audit_verify() -> None:
         console.print(f"audit chain intact: {report.checked} events verified")
         return
     where = f"event #{report.broken_at}" if report.broken_at is not None else "the end of the chain"
-    console.print(f"[red]audit chain broken at {where}[/red]: {report.reason} ({report.checked} events before it verified)")
+    before = f"{report.checked} events before it verified"
+    console.print(f"[red]audit chain broken at {where}[/red]: {report.reason} ({before})")
     raise typer.Exit(1)
 
 

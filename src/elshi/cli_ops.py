@@ -39,7 +39,11 @@ def check_command() -> None:
     if os.environ.get("ELSHI_SECRET_KEY"):
         _row(True, "secret key", "from ELSHI_SECRET_KEY")
     else:
-        _row(None, "secret key", f"generated and kept in {home / 'secret_key'}; set ELSHI_SECRET_KEY when running several servers")
+        _row(
+            None,
+            "secret key",
+            f"generated and kept in {home / 'secret_key'}; set ELSHI_SECRET_KEY when running several servers",
+        )
 
     db = settings.DATABASES["default"]
     try:
@@ -53,7 +57,9 @@ def check_command() -> None:
         else:
             _row(True, "migrations", "up to date")
     except Exception as exc:  # noqa: BLE001 - report any connection failure with its text
-        _row(False, "database", f"cannot connect to {db.get('HOST') or db['NAME']}: {exc}. Check DATABASE_URL.")
+        _row(
+            False, "database", f"cannot connect to {db.get('HOST') or db['NAME']}: {exc}. Check DATABASE_URL."
+        )
         failures += 1
 
     if settings.REDIS_URL:
@@ -70,7 +76,13 @@ def check_command() -> None:
     from elshi.web.tasks import last_heartbeat
 
     beat = last_heartbeat()
-    _row(None if beat is None else True, "worker", f"last heartbeat {beat.isoformat()}" if beat else "no heartbeat yet: is `elshi up` (or `elshi worker`) running?")
+    _row(
+        None if beat is None else True,
+        "worker",
+        f"last heartbeat {beat.isoformat()}"
+        if beat
+        else "no heartbeat yet: is `elshi up` (or `elshi worker`) running?",
+    )
 
     if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
         from django.core.mail import get_connection
@@ -81,7 +93,11 @@ def check_command() -> None:
             mail.close()
             _row(True, "e-mail", f"SMTP {settings.EMAIL_HOST}:{settings.EMAIL_PORT} accepts connections")
         except Exception as exc:  # noqa: BLE001
-            _row(False, "e-mail", f"SMTP {settings.EMAIL_HOST}:{settings.EMAIL_PORT}: {exc}. Check ELSHI_EMAIL_URL.")
+            _row(
+                False,
+                "e-mail",
+                f"SMTP {settings.EMAIL_HOST}:{settings.EMAIL_PORT}: {exc}. Check ELSHI_EMAIL_URL.",
+            )
             failures += 1
     else:
         _row(None, "e-mail", "not configured (ELSHI_EMAIL_URL): e-mails are written to the log")
@@ -101,7 +117,13 @@ def check_command() -> None:
 
 def _pg_env(db: dict[str, Any]) -> dict[str, str]:
     env = dict(os.environ)
-    for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD"), ("NAME", "PGDATABASE")):
+    for key, var in (
+        ("HOST", "PGHOST"),
+        ("PORT", "PGPORT"),
+        ("USER", "PGUSER"),
+        ("PASSWORD", "PGPASSWORD"),
+        ("NAME", "PGDATABASE"),
+    ):
         if db.get(key):
             env[var] = str(db[key])
     return env
@@ -110,7 +132,9 @@ def _pg_env(db: dict[str, Any]) -> dict[str, str]:
 def _pg_tool(name: str) -> str:
     tool = shutil.which(name)
     if tool is None:
-        raise fail(f"{name} is not installed: install PostgreSQL's client tools (Debian: postgresql-client)", 1)
+        raise fail(
+            f"{name} is not installed: install PostgreSQL's client tools (Debian: postgresql-client)", 1
+        )
     return tool
 
 
@@ -124,15 +148,19 @@ def backup(path: Path = typer.Argument(..., help="Where to write the backup file
     if path.exists():
         raise fail(f"{path} exists: choose a new file name", 2)
     if connection.vendor == "sqlite":
-        source = sqlite3.connect(db["NAME"])
+        # The online backup API copies a consistent snapshot while others keep writing.
+        connection.ensure_connection()
         target = sqlite3.connect(path)
         with console.status("Backing up…"):
-            with target:
-                source.backup(target, pages=1024)
+            connection.connection.backup(target, pages=1024)
         target.close()
-        source.close()
     else:
-        result = subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--file", str(path)], env=_pg_env(db), capture_output=True, text=True)  # noqa: S603
+        result = subprocess.run(  # noqa: S603 - fixed argument list, no shell
+            [_pg_tool("pg_dump"), "--format=custom", "--file", str(path)],
+            env=_pg_env(db),
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
             raise fail(f"pg_dump failed: {result.stderr.strip()}")
     console.print(f"backup written: {path} ({path.stat().st_size:,} bytes)")
@@ -158,15 +186,22 @@ def restore(
             source.execute("SELECT count(*) FROM django_migrations").fetchone()
         except sqlite3.DatabaseError as exc:
             raise fail(f"{path} is not an elshi SQLite backup: {exc}", 2) from exc
-        connection.close()
-        target = sqlite3.connect(db["NAME"])
+        connection.ensure_connection()
         with console.status("Restoring…"):
-            source.backup(target)
-        target.close()
+            source.backup(connection.connection)
         source.close()
     else:
         connection.close()
-        args = [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", db["NAME"], str(path)]
+        args = [
+            _pg_tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            "--dbname",
+            db["NAME"],
+            str(path),
+        ]
         result = subprocess.run(args, env=_pg_env(db), capture_output=True, text=True)  # noqa: S603
         if result.returncode != 0:
             raise fail(f"pg_restore failed: {result.stderr.strip()}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -10,21 +12,26 @@ from elshi.cli_django import fail, setup
 
 console = Console()
 user_app = typer.Typer(help="People and their roles per mission.", no_args_is_help=True)
-mission_app = typer.Typer(help="Missions: HQ, embassies, consulates, permanent missions.", no_args_is_help=True)
+mission_app = typer.Typer(
+    help="Missions: HQ, embassies, consulates, permanent missions.", no_args_is_help=True
+)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 
 
-def _mission(slug: str):  # type: ignore[no-untyped-def]
+def _mission(slug: str) -> Any:
     from elshi.missions.models import Mission
 
     mission = Mission.objects.filter(slug=slug).first()
     if mission is None:
-        known = ", ".join(Mission.objects.values_list("slug", flat=True)) or "none yet: create one with `elshi mission create`"
+        known = (
+            ", ".join(Mission.objects.values_list("slug", flat=True))
+            or "none yet: create one with `elshi mission create`"
+        )
         raise fail(f"no mission with slug {slug!r} (known: {known})", 2)
     return mission
 
 
-def _user(username: str):  # type: ignore[no-untyped-def]
+def _user(username: str) -> Any:
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(username=username).first()
@@ -44,7 +51,9 @@ def _check_role(role: str) -> None:
 def user_create(
     username: str,
     mission: str = typer.Option(..., "--mission", help="Slug of the mission where the role is held."),
-    role: str = typer.Option(..., "--role", help="admin, hq_editor, approver, mission_editor, analyst or viewer."),
+    role: str = typer.Option(
+        ..., "--role", help="admin, hq_editor, approver, mission_editor, analyst or viewer."
+    ),
     password: str | None = typer.Option(None, "--password", help="Omit to generate one (printed once)."),
     email: str = typer.Option("", "--email"),
 ) -> None:
@@ -78,7 +87,9 @@ def user_list() -> None:
     for user in get_user_model().objects.order_by("username").prefetch_related("memberships__mission"):
         roles = ", ".join(f"{m.role}@{m.mission.slug}" for m in user.memberships.all()) or "-"
         last = user.last_login.strftime("%Y-%m-%d %H:%M") if user.last_login else "-"
-        table.add_row(user.username, roles, "yes" if user.is_superuser else "", "yes" if user.is_active else "no", last)
+        table.add_row(
+            user.username, roles, "yes" if user.is_superuser else "", "yes" if user.is_active else "no", last
+        )
     console.print(table)
 
 
@@ -94,7 +105,9 @@ def user_set_role(
 
     if role != "none":
         _check_role(role)
-    actions.do_set_role(_user(username), _mission(mission), None if role == "none" else role, acting_user=None)
+    actions.do_set_role(
+        _user(username), _mission(mission), None if role == "none" else role, acting_user=None
+    )
     console.print(f"{username}: {role} at {mission}")
 
 
@@ -110,7 +123,9 @@ def user_unlock(username: str) -> None:
 
 
 @token_app.command("create")
-def token_create(username: str, name: str = typer.Option("cli", "--name", help="What the token is for.")) -> None:
+def token_create(
+    username: str, name: str = typer.Option("cli", "--name", help="What the token is for.")
+) -> None:
     """Create an API token; the token alone is printed on the last line."""
     setup()
     from elshi.missions import actions
@@ -138,7 +153,12 @@ def mission_create(
     from elshi.missions.models import Mission
 
     mission = Mission(
-        slug=slug, name=name, kind=kind, host_country=country.upper(), city=city, timezone=timezone,
+        slug=slug,
+        name=name,
+        kind=kind,
+        host_country=country.upper(),
+        city=city,
+        timezone=timezone,
         languages=[code.strip() for code in languages.split(",") if code.strip()],
     )
     try:
@@ -157,5 +177,13 @@ def mission_list() -> None:
 
     table = Table("slug", "name", "kind", "city", "time zone", "languages", "people")
     for m in Mission.objects.order_by("kind", "name"):
-        table.add_row(m.slug, m.name, m.kind, f"{m.city}, {m.host_country}", m.timezone, ",".join(m.languages), str(m.memberships.count()))
+        table.add_row(
+            m.slug,
+            m.name,
+            m.kind,
+            f"{m.city}, {m.host_country}",
+            m.timezone,
+            ",".join(m.languages),
+            str(m.memberships.count()),
+        )
     console.print(table)

@@ -49,7 +49,9 @@ def prepare(demo: bool) -> None:
         given = os.environ.get("ELSHI_ADMIN_PASSWORD") or None
         _user, password = do_create_user(username, password=given, acting_user=None, superuser=True)
         if given:
-            console.print(f"created administrator [bold]{username}[/bold] (password from ELSHI_ADMIN_PASSWORD)")
+            console.print(
+                f"created administrator [bold]{username}[/bold] (password from ELSHI_ADMIN_PASSWORD)"
+            )
         else:
             console.print(
                 f"created administrator [bold]{username}[/bold] with password [bold]{password}[/bold]"
@@ -94,7 +96,9 @@ def up_command(
         while True:
             for name, child in children.items():
                 if child.poll() is not None:
-                    console.print(f"[red]{name} stopped unexpectedly (exit {child.returncode}); stopping elshi[/red]")
+                    console.print(
+                        f"[red]{name} stopped unexpectedly (exit {child.returncode}); stopping elshi[/red]"
+                    )
                     raise SystemExit(1)
             time.sleep(0.5)
     except KeyboardInterrupt:

@@ -23,7 +23,13 @@ def _raw(sql: str, params: list[Any]) -> None:
 @pytest.fixture
 def chain(people: dict[str, Any]) -> list[AuditEvent]:
     for i in range(5):
-        record(people["admin"], "test.event", people["author"], mission_slug="berlin", changes={"i": i, "name": "Қазақстан"})
+        record(
+            people["admin"],
+            "test.event",
+            people["author"],
+            mission_slug="berlin",
+            changes={"i": i, "name": "Қазақстан"},
+        )
     return list(AuditEvent.objects.order_by("id"))
 
 
@@ -68,11 +74,17 @@ def test_orm_refuses_changes(chain: list[AuditEvent]) -> None:
         AuditEvent.objects.all().delete()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only"
+)
 def test_postgres_trigger_refuses_raw_update(chain: list[AuditEvent]) -> None:
     from django.db import DatabaseError, transaction
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", [chain[0].pk])
 
 

@@ -35,7 +35,12 @@ def test_database_url(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # typ
     assert "journal_mode=WAL" in sqlite["OPTIONS"]["init_command"]
     monkeypatch.setenv("DATABASE_URL", "postgres://elshi:pw@db.internal:5433/elshi")
     pg = env.database_config(tmp_path)
-    assert (pg["ENGINE"], pg["HOST"], pg["PORT"], pg["NAME"]) == ("django.db.backends.postgresql", "db.internal", 5433, "elshi")
+    assert (pg["ENGINE"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
+        "django.db.backends.postgresql",
+        "db.internal",
+        5433,
+        "elshi",
+    )
     monkeypatch.setenv("DATABASE_URL", "mysql://root@localhost/elshi")
     with pytest.raises(ImproperlyConfigured, match="scheme 'mysql' is not supported"):
         env.database_config(tmp_path)

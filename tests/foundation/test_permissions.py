@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied
 from elshi.missions.permissions import Perm, has_perm, missions_with, require
 
 
-def test_roles_grant_their_permissions_at_their_mission_only(people: dict[str, Any], missions: dict[str, Any]) -> None:
+def test_roles_grant_their_permissions_at_their_mission_only(
+    people: dict[str, Any], missions: dict[str, Any]
+) -> None:
     berlin, washington = missions["berlin"], missions["washington"]
     assert has_perm(people["author"], Perm.COMPOSE, berlin)
     assert not has_perm(people["author"], Perm.APPROVE, berlin)

@@ -8,7 +8,17 @@ from django.test import Client
 from elshi.audit.models import AuditEvent
 from elshi.missions.models import Membership, Mission
 
-PAGES = ["/", "/listen/", "/tell/", "/clear/", "/publish/", "/measure/", "/engage/", "/missions/", "/account/"]
+PAGES = [
+    "/",
+    "/listen/",
+    "/tell/",
+    "/clear/",
+    "/publish/",
+    "/measure/",
+    "/engage/",
+    "/missions/",
+    "/account/",
+]
 
 
 @pytest.mark.parametrize("url", [*PAGES, "/missions/berlin/", "/people/", "/audit/", "/settings/security/"])
@@ -63,6 +73,16 @@ def test_outsider_cannot_set_roles(login: Any, people: dict[str, Any]) -> None:
     assert not Membership.objects.filter(user=people["outsider"], mission__slug="berlin").exists()
 
 
+def test_navigation_hides_what_the_role_cannot_open(login: Any) -> None:
+    author = login("author").get("/").content.decode()
+    assert 'href="/people/"' not in author and 'href="/audit/"' not in author
+    assert 'href="/settings/security/"' not in author
+    approver = login("approver").get("/").content.decode()
+    assert 'href="/audit/"' in approver and 'href="/people/"' not in approver
+    admin = login("admin").get("/").content.decode()
+    assert all(f'href="{u}"' in admin for u in ("/people/", "/audit/", "/settings/security/"))
+
+
 def test_editor_sees_mission_without_people_or_history(login: Any) -> None:
     body = login("author").get("/missions/berlin/").content.decode()
     assert "Berlin" in body
@@ -82,22 +102,44 @@ def test_admin_sets_role_and_it_is_audited(login: Any, people: dict[str, Any]) -
 
 
 def test_role_form_error_is_shown(login: Any) -> None:
-    response = login("admin").post("/missions/berlin/roles/", {"username": "nobody", "role": "viewer"}, follow=True)
+    response = login("admin").post(
+        "/missions/berlin/roles/", {"username": "nobody", "role": "viewer"}, follow=True
+    )
     assert "No user named nobody" in response.content.decode()
 
 
 def test_mission_edit_validates_and_saves(login: Any) -> None:
     client = login("admin")
-    bad = client.post("/missions/new/", {"slug": "paris", "name": "Embassy in France", "kind": "embassy",
-                                         "host_country": "fr", "city": "Paris", "timezone": "Europe/Pariss",
-                                         "languages_text": "fr", "is_active": "on"})
+    bad = client.post(
+        "/missions/new/",
+        {
+            "slug": "paris",
+            "name": "Embassy in France",
+            "kind": "embassy",
+            "host_country": "fr",
+            "city": "Paris",
+            "timezone": "Europe/Pariss",
+            "languages_text": "fr",
+            "is_active": "on",
+        },
+    )
     assert bad.status_code == 200
     text = bad.content.decode()
     assert "ISO 3166-1 alpha-2" in text and "not an IANA time zone" in text
     assert not Mission.objects.filter(slug="paris").exists()
-    good = client.post("/missions/new/", {"slug": "paris", "name": "Embassy in France", "kind": "embassy",
-                                          "host_country": "FR", "city": "Paris", "timezone": "Europe/Paris",
-                                          "languages_text": "fr, en", "is_active": "on"})
+    good = client.post(
+        "/missions/new/",
+        {
+            "slug": "paris",
+            "name": "Embassy in France",
+            "kind": "embassy",
+            "host_country": "FR",
+            "city": "Paris",
+            "timezone": "Europe/Paris",
+            "languages_text": "fr, en",
+            "is_active": "on",
+        },
+    )
     assert good.status_code == 302
     assert Mission.objects.get(slug="paris").languages == ["fr", "en"]
     assert AuditEvent.objects.filter(action="mission.create", mission_slug="paris").exists()
@@ -123,7 +165,9 @@ def test_audit_trail_is_scoped_to_missions(login: Any) -> None:
     assert login("approver").post("/audit/verify/").status_code == 403
 
 
-def test_mission_switcher_only_switches_to_own(login: Any, people: dict[str, Any], missions: dict[str, Any]) -> None:
+def test_mission_switcher_only_switches_to_own(
+    login: Any, people: dict[str, Any], missions: dict[str, Any]
+) -> None:
     from elshi.missions import actions
 
     actions.do_set_role(people["author"], missions["washington"], "viewer", acting_user=None)
@@ -138,7 +182,9 @@ def test_mission_switcher_only_switches_to_own(login: Any, people: dict[str, Any
 def test_csrf_is_enforced(people: dict[str, Any]) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(people["admin"])
-    assert client.post("/missions/berlin/roles/", {"username": "outsider", "role": "viewer"}).status_code == 403
+    assert (
+        client.post("/missions/berlin/roles/", {"username": "outsider", "role": "viewer"}).status_code == 403
+    )
 
 
 @pytest.mark.parametrize("lang,word", [("kk", "Тыңдау"), ("ru", "Мониторинг"), ("en", "Listen")])

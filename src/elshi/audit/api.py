@@ -45,9 +45,18 @@ def events(
         qs = qs.filter(action__startswith=action)  # type: ignore[attr-defined]
     limit = max(1, min(limit, 500))
     return [
-        {"id": e.pk, "at": e.at, "actor": e.actor_label, "action": e.action, "object_type": e.object_type,
-         "object_id": e.object_id, "object_repr": e.object_repr, "mission": e.mission_slug,
-         "changes": e.changes, "hash": e.hash}
+        {
+            "id": e.pk,
+            "at": e.at,
+            "actor": e.actor_label,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "object_repr": e.object_repr,
+            "mission": e.mission_slug,
+            "changes": e.changes,
+            "hash": e.hash,
+        }
         for e in qs[offset : offset + limit]  # type: ignore[index]
     ]
 

@@ -67,9 +67,16 @@ def verify_chain(progress: Any = None) -> ChainReport:
     checked = 0
     for event in _events():
         if event.prev_hash != expected_prev:
-            return ChainReport(False, checked, event.pk, _("previous hash does not match: an event before it was changed or deleted"))
+            return ChainReport(
+                False,
+                checked,
+                event.pk,
+                _("previous hash does not match: an event before it was changed or deleted"),
+            )
         if event.compute_hash() != event.hash:
-            return ChainReport(False, checked, event.pk, _("contents do not match its hash: this event was changed"))
+            return ChainReport(
+                False, checked, event.pk, _("contents do not match its hash: this event was changed")
+            )
         expected_prev = event.hash
         checked += 1
         if progress is not None:
@@ -77,6 +84,10 @@ def verify_chain(progress: Any = None) -> ChainReport:
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash != expected_prev or head.count != checked):
         return ChainReport(
-            False, checked, None, _("the chain ends early: %(written)s events were written, %(left)s remain") % {"written": head.count, "left": checked}
+            False,
+            checked,
+            None,
+            _("the chain ends early: %(written)s events were written, %(left)s remain")
+            % {"written": head.count, "left": checked},
         )
     return ChainReport(True, checked)

@@ -39,8 +39,14 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/list.html",
-        {"page": page, "action": action, "mission": mission, "q": query, "active": "audit",
-         "can_verify": is_ministry_admin(request.user)},
+        {
+            "page": page,
+            "action": action,
+            "mission": mission,
+            "q": query,
+            "active": "audit",
+            "can_verify": is_ministry_admin(request.user),
+        },
     )
 
 

@@ -24,7 +24,7 @@ from elshi.audit.log import record
 from elshi.missions.models import ApiToken, Membership, Mission, Role, SecurityPolicy
 from elshi.missions.permissions import Perm, is_ministry_admin, require
 
-TOKEN_PREFIX = "elshi_"
+TOKEN_PREFIX = "elshi_"  # noqa: S105 - a visible prefix, not a secret
 
 MISSION_FIELDS = ("name", "kind", "host_country", "city", "timezone", "languages", "is_active")
 
@@ -90,7 +90,10 @@ def do_create_user(
 
 def check_set_role(acting_user: Any, mission: Mission, role: str) -> None:
     if role not in Role.values:
-        raise ValidationError(_("Unknown role %(role)s. Choose one of: %(roles)s.") % {"role": role, "roles": ", ".join(Role.values)})
+        raise ValidationError(
+            _("Unknown role %(role)s. Choose one of: %(roles)s.")
+            % {"role": role, "roles": ", ".join(Role.values)}
+        )
     if acting_user is not None:
         require(acting_user, Perm.MANAGE, mission)
         if role == Role.ADMIN and mission.is_hq and not is_ministry_admin(acting_user):
@@ -135,7 +138,13 @@ def do_create_token(user: Any, name: str, *, acting_user: Any) -> tuple[ApiToken
         token = ApiToken.objects.create(
             user=user, name=name or "token", prefix=plain[: len(TOKEN_PREFIX) + 6], digest=token_digest(plain)
         )
-        record(acting_user, "token.create", user, changes={"token": token.prefix, "name": token.name}, actor_label=_label(acting_user))
+        record(
+            acting_user,
+            "token.create",
+            user,
+            changes={"token": token.prefix, "name": token.name},
+            actor_label=_label(acting_user),
+        )
     return token, plain
 
 
@@ -148,7 +157,13 @@ def do_revoke_token(token: ApiToken, *, acting_user: Any) -> None:
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record(acting_user, "token.revoke", token.user, changes={"token": token.prefix}, actor_label=_label(acting_user))
+        record(
+            acting_user,
+            "token.revoke",
+            token.user,
+            changes={"token": token.prefix},
+            actor_label=_label(acting_user),
+        )
 
 
 def check_set_security_policy(acting_user: Any) -> None:

@@ -70,7 +70,9 @@ def mission_detail(request: HttpRequest, slug: str) -> Mission:
     return mission
 
 
-@router.get("/missions/{slug}/people", response=list[MemberOut], summary="People and their roles at a mission")
+@router.get(
+    "/missions/{slug}/people", response=list[MemberOut], summary="People and their roles at a mission"
+)
 def mission_people(request: HttpRequest, slug: str) -> list[dict[str, object]]:
     mission = get_object_or_404(Mission, slug=slug)
     require(request.user, Perm.MANAGE, mission)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 
 from elshi.missions import actions
@@ -9,12 +11,60 @@ from elshi.missions.models import Mission, MissionKind, Role
 from elshi.web.demo import DemoContext, demo_step
 
 MISSIONS = [
-    ("astana-hq", "Ministry of Foreign Affairs of Kazakhstan (HQ)", MissionKind.HQ, "KZ", "Astana", "Asia/Almaty", ["kk", "ru", "en"]),
-    ("berlin", "Embassy of Kazakhstan in Germany", MissionKind.EMBASSY, "DE", "Berlin", "Europe/Berlin", ["de", "en", "kk", "ru"]),
-    ("washington", "Embassy of Kazakhstan in the United States", MissionKind.EMBASSY, "US", "Washington", "America/New_York", ["en"]),
-    ("beijing", "Embassy of Kazakhstan in China", MissionKind.EMBASSY, "CN", "Beijing", "Asia/Shanghai", ["zh", "en"]),
-    ("ankara", "Embassy of Kazakhstan in Türkiye", MissionKind.EMBASSY, "TR", "Ankara", "Europe/Istanbul", ["tr", "en"]),
-    ("london", "Embassy of Kazakhstan in the United Kingdom", MissionKind.EMBASSY, "GB", "London", "Europe/London", ["en"]),
+    (
+        "astana-hq",
+        "Ministry of Foreign Affairs of Kazakhstan (HQ)",
+        MissionKind.HQ,
+        "KZ",
+        "Astana",
+        "Asia/Almaty",
+        ["kk", "ru", "en"],
+    ),
+    (
+        "berlin",
+        "Embassy of Kazakhstan in Germany",
+        MissionKind.EMBASSY,
+        "DE",
+        "Berlin",
+        "Europe/Berlin",
+        ["de", "en", "kk", "ru"],
+    ),
+    (
+        "washington",
+        "Embassy of Kazakhstan in the United States",
+        MissionKind.EMBASSY,
+        "US",
+        "Washington",
+        "America/New_York",
+        ["en"],
+    ),
+    (
+        "beijing",
+        "Embassy of Kazakhstan in China",
+        MissionKind.EMBASSY,
+        "CN",
+        "Beijing",
+        "Asia/Shanghai",
+        ["zh", "en"],
+    ),
+    (
+        "ankara",
+        "Embassy of Kazakhstan in Türkiye",
+        MissionKind.EMBASSY,
+        "TR",
+        "Ankara",
+        "Europe/Istanbul",
+        ["tr", "en"],
+    ),
+    (
+        "london",
+        "Embassy of Kazakhstan in the United Kingdom",
+        MissionKind.EMBASSY,
+        "GB",
+        "London",
+        "Europe/London",
+        ["en"],
+    ),
 ]
 
 # One person per role; each holds that role at one mission only.
@@ -33,7 +83,9 @@ def demo_missions(context: DemoContext) -> None:
     for slug, name, kind, country, city, tz, languages in MISSIONS:
         if Mission.objects.filter(slug=slug).exists():
             continue
-        mission = Mission(slug=slug, name=name, kind=kind, host_country=country, city=city, timezone=tz, languages=languages)
+        mission = Mission(
+            slug=slug, name=name, kind=kind, host_country=country, city=city, timezone=tz, languages=languages
+        )
         actions.do_save_mission(mission, acting_user=None)
         context.count("missions")
 
@@ -42,7 +94,7 @@ def demo_missions(context: DemoContext) -> None:
 def demo_people(context: DemoContext) -> None:
     User = get_user_model()
     for username, slug, role in PEOPLE:
-        user = User.objects.filter(username=username).first()
+        user: Any = User.objects.filter(username=username).first()
         if user is None:
             user, _password = actions.do_create_user(
                 username, password=context.password_for(username), acting_user=None

@@ -40,11 +40,15 @@ class MissionForm(forms.ModelForm):
 
 class RoleForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
-    role = forms.ChoiceField(label=_("Role"), choices=[("", _("— remove role —")), *Role.choices], required=False)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("— remove role —")), *Role.choices], required=False
+    )
 
     def clean_username(self) -> Any:
         name = self.cleaned_data["username"]
         user = get_user_model().objects.filter(username=name).first()
         if user is None:
-            raise forms.ValidationError(_("No user named %(name)s. Create the account first."), params={"name": name})
+            raise forms.ValidationError(
+                _("No user named %(name)s. Create the account first."), params={"name": name}
+            )
         return user

@@ -14,7 +14,15 @@ from elshi.missions.permissions import Perm, is_ministry_admin, missions_with, r
 SESSION_KEY = "elshi_mission"
 PRIVILEGED_ROLES = {Role.ADMIN, Role.APPROVER}
 # Paths a person who still owes a second factor may reach.
-TWO_FACTOR_EXEMPT = ("/account/2fa/", "/accounts/logout/", "/accounts/login/", "/static/", "/healthz", "/i18n/", "/api/")
+TWO_FACTOR_EXEMPT = (
+    "/account/2fa/",
+    "/accounts/logout/",
+    "/accounts/login/",
+    "/static/",
+    "/healthz",
+    "/i18n/",
+    "/api/",
+)
 
 
 def needs_second_factor(user: Any) -> bool:

@@ -30,7 +30,9 @@ class Role(models.TextChoices):
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not an IANA time zone (e.g. Europe/Berlin)."), params={"value": value})
+        raise ValidationError(
+            _("%(value)s is not an IANA time zone (e.g. Europe/Berlin)."), params={"value": value}
+        )
 
 
 def validate_languages(value: Any) -> None:

@@ -33,8 +33,15 @@ def mission_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "missions/list.html",
-        {"page": page, "kinds": MissionKind.choices, "kind": kind, "q": query, "sort": sort, "active": "missions",
-         "can_create": is_ministry_admin(request.user)},
+        {
+            "page": page,
+            "kinds": MissionKind.choices,
+            "kind": kind,
+            "q": query,
+            "sort": sort,
+            "active": "missions",
+            "can_create": is_ministry_admin(request.user),
+        },
     )
 
 
@@ -88,13 +95,13 @@ def mission_role(request: HttpRequest, slug: str) -> HttpResponse:
                 actions.check_set_role(request.user, mission, role)
             actions.do_set_role(form.cleaned_data["username"], mission, role, acting_user=request.user)
         except ValidationError as exc:
-            messages.error(request, exc.messages[0])
+            messages.error(request, str(exc.messages[0]))
         else:
             messages.success(request, _("Role saved."))
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("mission_detail", slug=slug)
 
 
@@ -110,13 +117,22 @@ def people(request: HttpRequest) -> HttpResponse:
     mission = request.GET.get("mission", "")
     if mission:
         memberships = memberships.filter(mission__slug=mission)
-    page = Paginator(memberships.order_by("user__username", "mission__name"), 50).get_page(request.GET.get("page"))
+    page = Paginator(memberships.order_by("user__username", "mission__name"), 50).get_page(
+        request.GET.get("page")
+    )
     users_without_role = None
     if is_ministry_admin(request.user):
         users_without_role = get_user_model().objects.filter(memberships__isnull=True, is_superuser=False)
     return render(
         request,
         "missions/people.html",
-        {"page": page, "roles": Role.choices, "role": role, "mission": mission, "missions": visible,
-         "users_without_role": users_without_role, "active": "people"},
+        {
+            "page": page,
+            "roles": Role.choices,
+            "role": role,
+            "mission": mission,
+            "missions": visible,
+            "users_without_role": users_without_role,
+            "active": "people",
+        },
     )

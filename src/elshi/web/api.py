@@ -49,8 +49,10 @@ class BrowserSession(SessionAuth):
 api = NinjaAPI(
     title="elshi API",
     version="1",
-    description="Everything the elshi interface does, as JSON. Authenticate with `Authorization: Bearer <token>` "
-    "(create one with `elshi token create USERNAME` or on your account page) or with a browser session.",
+    description=(
+        "Everything the elshi interface does, as JSON. Authenticate with `Authorization: Bearer <token>` "
+        "(create one with `elshi token create USERNAME` or on your account page) or with a browser session."
+    ),
     urls_namespace="api",
     auth=[BearerToken(), BrowserSession()],
     docs_url="/docs",

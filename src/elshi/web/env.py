@@ -69,7 +69,9 @@ def secret_key(home: Path) -> str:
     key = envstr("ELSHI_SECRET_KEY")
     if key:
         if len(key) < 50 or len(set(key)) < 5:
-            raise ImproperlyConfigured("ELSHI_SECRET_KEY must be at least 50 characters with at least 5 distinct ones")
+            raise ImproperlyConfigured(
+                "ELSHI_SECRET_KEY must be at least 50 characters with at least 5 distinct ones"
+            )
         return key
     path = home / "secret_key"
     if path.exists():
@@ -93,7 +95,9 @@ def database_config(home: Path) -> dict[str, Any]:
             f"DATABASE_URL scheme {scheme!r} is not supported: use sqlite:///PATH or postgres://USER@HOST:PORT/NAME"
         )
     try:
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0 if scheme == "sqlite" else 60))
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=0 if scheme == "sqlite" else 60)
+        )
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
     if scheme == "sqlite":
@@ -126,9 +130,8 @@ def email_config() -> dict[str, Any]:
 
     scheme = urlsplit(url).scheme
     if scheme not in dj_email_url.SCHEMES:
-        raise ImproperlyConfigured(
-            f"ELSHI_EMAIL_URL scheme {scheme!r} is not supported: use one of {', '.join(sorted(dj_email_url.SCHEMES))}"
-        )
+        known = ", ".join(sorted(dj_email_url.SCHEMES))
+        raise ImproperlyConfigured(f"ELSHI_EMAIL_URL scheme {scheme!r} is not supported: use one of {known}")
     parsed = dj_email_url.parse(url)
     return {
         "EMAIL_BACKEND": parsed["EMAIL_BACKEND"],

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. 'reporting script'."))
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. 'reporting script'.")
+    )
 
 
 class SecurityPolicyForm(forms.Form):

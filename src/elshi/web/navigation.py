@@ -30,36 +30,156 @@ class Capability:
 
 
 CAPABILITIES: tuple[Capability, ...] = (
-    Capability("listen", _("Listen"), _("How is our country seen this week, where, in which languages, on which themes?"), (
-        Page("dashboard", _("Dashboard"), _("The nation-image index, tone and share of voice against peer countries."), _("Appears once a listening source has run.")),
-        Page("explorer", _("Explorer"), _("Every mention of the country, filterable by outlet country, language, narrative and tone."), _("Appears once a listening source has run.")),
-        Page("alerts", _("Alerts"), _("Spikes in volume or negativity, per country and per narrative."), _("Alerts are raised automatically once listening has a baseline.")),
-        Page("sources", _("Sources"), _("GDELT, news feeds, social search and file imports, with their health."), _("An analyst adds a source here.")),
-    )),
-    Capability("tell", _("Tell"), _("How do we articulate our real achievements, in every language, for every platform?"), (
-        Page("narratives", _("Narratives"), _("The country's strategic stories and their key messages per language."), _("An HQ editor writes the narratives.")),
-        Page("claims", _("Claims"), _("Each achievement with its figure, source and date, verified and kept current."), _("An HQ editor adds claims with their sources.")),
-        Page("campaigns", _("Campaigns"), _("Goals, periods, participating missions and KPIs."), _("An HQ editor plans a campaign.")),
-        Page("studio", _("Studio"), _("Story cards, short vertical videos and labelled AI images."), _("Built from claims and narratives.")),
-    )),
-    Capability("clear", _("Clear"), _("Who approved this, and can an embassy post without HQ?"), (
-        Page("queue", _("My queue"), _("Posts waiting for your clearance, oldest first."), _("Posts appear here when an editor submits them.")),
-        Page("policies", _("Policies"), _("Who must approve what, in which order, for each mission."), _("An administrator defines the approval steps.")),
-    )),
-    Capability("publish", _("Publish"), _("Did it go out, once, on time, on every account?"), (
-        Page("calendar", _("Calendar"), _("Cleared posts by day and mission, in the mission's time zone."), _("Cleared posts are scheduled here.")),
-        Page("deliveries", _("Deliveries"), _("Each post on each channel, with its state and any error."), _("Deliveries appear when a cleared post is scheduled.")),
-        Page("channels", _("Channels"), _("The mission's accounts on each platform and their health."), _("An approver connects a channel.")),
-    )),
-    Capability("measure", _("Measure"), _("Is it working? Which missions are effective?"), (
-        Page("briefs", _("Briefs"), _("The weekly nation-image brief, in HTML and PDF."), _("Generated weekly once listening has data.")),
-        Page("campaign-reports", _("Campaign reports"), _("Reach and engagement against each campaign's KPIs."), _("Available when a campaign has deliveries.")),
-        Page("scorecards", _("Scorecards"), _("Posting cadence, languages, engagement and clearance times per mission."), _("Computed from the missions' publishing.")),
-    )),
-    Capability("engage", _("Engage"), _("How do we run hybrid diplomacy and keep a virtual embassy open?"), (
-        Page("engagements", _("Engagements"), _("Physical, virtual and hybrid events with registration and calendars."), _("A mission editor creates an engagement.")),
-        Page("virtual-embassy", _("Virtual embassy"), _("The mission's public multilingual site, built from cleared content."), _("Published from cleared posts and engagements.")),
-    )),
+    Capability(
+        "listen",
+        _("Listen"),
+        _("How is our country seen this week, where, in which languages, on which themes?"),
+        (
+            Page(
+                "dashboard",
+                _("Dashboard"),
+                _("The nation-image index, tone and share of voice against peer countries."),
+                _("Appears once a listening source has run."),
+            ),
+            Page(
+                "explorer",
+                _("Explorer"),
+                _("Every mention of the country, by outlet country, language, narrative and tone."),
+                _("Appears once a listening source has run."),
+            ),
+            Page(
+                "alerts",
+                _("Alerts"),
+                _("Spikes in volume or negativity, per country and per narrative."),
+                _("Alerts are raised automatically once listening has a baseline."),
+            ),
+            Page(
+                "sources",
+                _("Sources"),
+                _("GDELT, news feeds, social search and file imports, with their health."),
+                _("An analyst adds a source here."),
+            ),
+        ),
+    ),
+    Capability(
+        "tell",
+        _("Tell"),
+        _("How do we articulate our real achievements, in every language, for every platform?"),
+        (
+            Page(
+                "narratives",
+                _("Narratives"),
+                _("The country's strategic stories and their key messages per language."),
+                _("An HQ editor writes the narratives."),
+            ),
+            Page(
+                "claims",
+                _("Claims"),
+                _("Each achievement with its figure, source and date, verified and kept current."),
+                _("An HQ editor adds claims with their sources."),
+            ),
+            Page(
+                "campaigns",
+                _("Campaigns"),
+                _("Goals, periods, participating missions and KPIs."),
+                _("An HQ editor plans a campaign."),
+            ),
+            Page(
+                "studio",
+                _("Studio"),
+                _("Story cards, short vertical videos and labelled AI images."),
+                _("Built from claims and narratives."),
+            ),
+        ),
+    ),
+    Capability(
+        "clear",
+        _("Clear"),
+        _("Who approved this, and can an embassy post without HQ?"),
+        (
+            Page(
+                "queue",
+                _("My queue"),
+                _("Posts waiting for your clearance, oldest first."),
+                _("Posts appear here when an editor submits them."),
+            ),
+            Page(
+                "policies",
+                _("Policies"),
+                _("Who must approve what, in which order, for each mission."),
+                _("An administrator defines the approval steps."),
+            ),
+        ),
+    ),
+    Capability(
+        "publish",
+        _("Publish"),
+        _("Did it go out, once, on time, on every account?"),
+        (
+            Page(
+                "calendar",
+                _("Calendar"),
+                _("Cleared posts by day and mission, in the mission's time zone."),
+                _("Cleared posts are scheduled here."),
+            ),
+            Page(
+                "deliveries",
+                _("Deliveries"),
+                _("Each post on each channel, with its state and any error."),
+                _("Deliveries appear when a cleared post is scheduled."),
+            ),
+            Page(
+                "channels",
+                _("Channels"),
+                _("The mission's accounts on each platform and their health."),
+                _("An approver connects a channel."),
+            ),
+        ),
+    ),
+    Capability(
+        "measure",
+        _("Measure"),
+        _("Is it working? Which missions are effective?"),
+        (
+            Page(
+                "briefs",
+                _("Briefs"),
+                _("The weekly nation-image brief, in HTML and PDF."),
+                _("Generated weekly once listening has data."),
+            ),
+            Page(
+                "campaign-reports",
+                _("Campaign reports"),
+                _("Reach and engagement against each campaign's KPIs."),
+                _("Available when a campaign has deliveries."),
+            ),
+            Page(
+                "scorecards",
+                _("Scorecards"),
+                _("Posting cadence, languages, engagement and clearance times per mission."),
+                _("Computed from the missions' publishing."),
+            ),
+        ),
+    ),
+    Capability(
+        "engage",
+        _("Engage"),
+        _("How do we run hybrid diplomacy and keep a virtual embassy open?"),
+        (
+            Page(
+                "engagements",
+                _("Engagements"),
+                _("Physical, virtual and hybrid events with registration and calendars."),
+                _("A mission editor creates an engagement."),
+            ),
+            Page(
+                "virtual-embassy",
+                _("Virtual embassy"),
+                _("The mission's public multilingual site, built from cleared content."),
+                _("Published from cleared posts and engagements."),
+            ),
+        ),
+    ),
 )
 
 BY_KEY = {c.key: c for c in CAPABILITIES}

@@ -37,16 +37,24 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         )
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            form.add_error(
+                "token", _("Too many wrong codes in a row: wait a few seconds, then try the newest code.")
+            )
+        elif device.verify_token(form.cleaned_data["token"]):
             with transaction.atomic():
                 if enrolling:
                     device.confirmed = True
                     device.save(update_fields=["confirmed"])
-                    record(request.user, "user.2fa_enrolled", request.user)
+                    record(request.user, "user.2fa_enrolled", device)
             otp_login(request, device)
             messages.success(request, _("Two-factor authentication verified."))
             return redirect("home")
-        form.add_error("token", _("That code is not valid. Check your device's clock and try the newest code."))
+        else:
+            form.add_error(
+                "token", _("That code is not valid. Check your device's clock and try the newest code.")
+            )
     context = {"form": form, "enrolling": enrolling}
     if enrolling:
         context["qr_svg"] = _qr_svg(device.config_url)

@@ -62,10 +62,12 @@ def account(request: HttpRequest) -> HttpResponse:
     new_token = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _token, new_token = actions.do_create_token(request.user, form.cleaned_data["name"], acting_user=request.user)
+        _token, new_token = actions.do_create_token(
+            request.user, form.cleaned_data["name"], acting_user=request.user
+        )
         messages.success(request, _("Token created. Copy it now: it will not be shown again."))
         form = TokenForm()
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    tokens = ApiToken.objects.filter(user_id=int(request.user.pk or 0), revoked_at__isnull=True)
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     has_totp = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
@@ -96,7 +98,9 @@ def security(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         raise PermissionDenied(exc.messages[0]) from exc
     policy = SecurityPolicy.current()
-    form = SecurityPolicyForm(request.POST or None, initial={"require_2fa": policy.require_2fa_for_privileged})
+    form = SecurityPolicyForm(
+        request.POST or None, initial={"require_2fa": policy.require_2fa_for_privileged}
+    )
     if request.method == "POST" and form.is_valid():
         actions.do_set_security_policy(require_2fa=form.cleaned_data["require_2fa"], acting_user=request.user)
         messages.success(request, _("Security policy saved."))

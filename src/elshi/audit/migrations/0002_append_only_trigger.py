@@ -22,12 +22,12 @@ DROP FUNCTION IF EXISTS elshi_audit_append_only();
 """
 
 
-def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
+def forwards(apps, schema_editor):  # noqa: ANN001
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(CREATE)
 
 
-def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
+def backwards(apps, schema_editor):  # noqa: ANN001
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(DROP)
 

@@ -2,13 +2,13 @@
 
 import django.core.validators
 import django.db.models.deletion
-import elshi.missions.models
 from django.conf import settings
 from django.db import migrations, models
 
+import elshi.missions.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,69 +17,169 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Mission',
+            name="Mission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('hq', 'Headquarters'), ('embassy', 'Embassy'), ('consulate', 'Consulate'), ('permanent_mission', 'Permanent mission')], max_length=32, verbose_name='kind')),
-                ('host_country', models.CharField(max_length=2, validators=[django.core.validators.RegexValidator('^[A-Z]{2}$', 'Use an ISO 3166-1 alpha-2 code in capitals, e.g. DE.')], verbose_name='host country')),
-                ('city', models.CharField(max_length=120, verbose_name='city')),
-                ('timezone', models.CharField(max_length=64, validators=[elshi.missions.models.validate_timezone], verbose_name='time zone')),
-                ('languages', models.JSONField(default=list, validators=[elshi.missions.models.validate_languages], verbose_name='working languages')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hq", "Headquarters"),
+                            ("embassy", "Embassy"),
+                            ("consulate", "Consulate"),
+                            ("permanent_mission", "Permanent mission"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "host_country",
+                    models.CharField(
+                        max_length=2,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code in capitals, e.g. DE."
+                            )
+                        ],
+                        verbose_name="host country",
+                    ),
+                ),
+                ("city", models.CharField(max_length=120, verbose_name="city")),
+                (
+                    "timezone",
+                    models.CharField(
+                        max_length=64,
+                        validators=[elshi.missions.models.validate_timezone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                (
+                    "languages",
+                    models.JSONField(
+                        default=list,
+                        validators=[elshi.missions.models.validate_languages],
+                        verbose_name="working languages",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'mission',
-                'verbose_name_plural': 'missions',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "mission",
+                "verbose_name_plural": "missions",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='SecurityPolicy',
+            name="SecurityPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('require_2fa_for_privileged', models.BooleanField(default=False, verbose_name='require two-factor authentication for administrators and approvers')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "require_2fa_for_privileged",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="require two-factor authentication for administrators and approvers",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'security policy',
-                'verbose_name_plural': 'security policy',
+                "verbose_name": "security policy",
+                "verbose_name_plural": "security policy",
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('prefix', models.CharField(max_length=12)),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("prefix", models.CharField(max_length=12)),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API token',
-                'verbose_name_plural': 'API tokens',
-                'ordering': ['-created_at'],
+                "verbose_name": "API token",
+                "verbose_name_plural": "API tokens",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'Administrator'), ('hq_editor', 'HQ editor'), ('approver', 'Approver'), ('mission_editor', 'Mission editor'), ('analyst', 'Analyst'), ('viewer', 'Viewer')], max_length=32, verbose_name='role')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('mission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='missions.mission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "Administrator"),
+                            ("hq_editor", "HQ editor"),
+                            ("approver", "Approver"),
+                            ("mission_editor", "Mission editor"),
+                            ("analyst", "Analyst"),
+                            ("viewer", "Viewer"),
+                        ],
+                        max_length=32,
+                        verbose_name="role",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "mission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="missions.mission",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'role',
-                'verbose_name_plural': 'roles',
-                'ordering': ['mission__name', 'user__username'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'mission'), name='one_role_per_mission')],
+                "verbose_name": "role",
+                "verbose_name_plural": "roles",
+                "ordering": ["mission__name", "user__username"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "mission"), name="one_role_per_mission")
+                ],
             },
         ),
     ]
