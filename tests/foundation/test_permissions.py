@@ -52,3 +52,25 @@ def test_inactive_mission_grants_nothing(people: dict[str, Any], missions: dict[
     actions.do_save_mission(berlin, acting_user=None)
     user = type(people["author"]).objects.get(pk=people["author"].pk)
     assert not has_perm(user, Perm.VIEW, berlin)
+
+
+def test_hq_editor_writes_for_every_mission_but_does_not_approve(missions: dict[str, Any]) -> None:
+    from elshi.missions import actions
+
+    user, _ = actions.do_create_user("hq-ed", password="correct-horse-battery-42", acting_user=None)
+    actions.do_set_role(user, missions["astana-hq"], "hq_editor", acting_user=None)
+    assert has_perm(user, Perm.COMPOSE, missions["washington"])
+    assert has_perm(user, Perm.CURATE, missions["berlin"])
+    assert not has_perm(user, Perm.APPROVE, missions["berlin"])
+    assert not has_perm(user, Perm.MANAGE, missions["berlin"])
+    assert set(missions_with(user, Perm.COMPOSE).values_list("slug", flat=True)) == set(missions)
+    assert list(missions_with(user, Perm.APPROVE)) == []
+
+
+def test_hq_editor_at_an_embassy_is_local(missions: dict[str, Any]) -> None:
+    from elshi.missions import actions
+
+    user, _ = actions.do_create_user("local-ed", password="correct-horse-battery-42", acting_user=None)
+    actions.do_set_role(user, missions["berlin"], "hq_editor", acting_user=None)
+    assert has_perm(user, Perm.COMPOSE, missions["berlin"])
+    assert not has_perm(user, Perm.COMPOSE, missions["washington"])

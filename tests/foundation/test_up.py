@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 DEMO_PASSWORD = "demo-pass-for-tests-7"
 EXPECTED = {
     "demo-admin": {"astana-hq", "berlin", "washington", "beijing", "ankara", "london"},
-    "demo-hq-editor": {"astana-hq"},
+    "demo-hq-editor": {"astana-hq", "berlin", "washington", "beijing", "ankara", "london"},  # writes for all
     "demo-approver": {"berlin"},
     "demo-editor": {"berlin"},
     "demo-analyst": {"washington"},

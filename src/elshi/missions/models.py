@@ -128,3 +128,37 @@ class SecurityPolicy(models.Model):
     def current(cls) -> SecurityPolicy:
         policy, _created = cls.objects.get_or_create(pk=1)
         return policy
+
+
+class Platform(models.TextChoices):
+    MASTODON = "mastodon", "Mastodon"
+    BLUESKY = "bluesky", "Bluesky"
+    TELEGRAM = "telegram", "Telegram"
+    X = "x", "X"
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    THREADS = "threads", "Threads"
+    LINKEDIN = "linkedin", "LinkedIn"
+    TIKTOK = "tiktok", "TikTok"
+    YOUTUBE = "youtube", "YouTube"
+    WEBHOOK = "webhook", _("Webhook")
+
+
+class Channel(models.Model):
+    """A mission's account on one platform. Credentials and health arrive with publishing."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="channels")
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    handle = models.CharField(_("account"), max_length=200, help_text=_("e.g. @KazEmbassyDE or t.me/kazembassy_de"))
+    language = models.CharField(_("main language"), max_length=3, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["mission__name", "platform", "handle"]
+        constraints = [models.UniqueConstraint(fields=["platform", "handle"], name="one_channel_per_account")]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.handle}"

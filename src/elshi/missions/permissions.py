@@ -1,8 +1,9 @@
 """The one place that decides who may do what, and where.
 
 Roles are held per mission. A role grants its permissions at that mission
-only, with one exception: an ``admin`` role at a headquarters mission (and a
-Django superuser) administers every mission. Views, API endpoints and CLI
+only, with two exceptions for roles held at a headquarters mission: an
+``admin`` there (and a Django superuser) administers every mission, and an
+``hq_editor`` there writes for every mission (``HQ_WIDE``). Views, API endpoints and CLI
 commands all ask ``has_perm`` / ``missions_with`` / ``require``.
 """
 
@@ -16,7 +17,7 @@ from django.db.models import QuerySet
 
 from elshi.missions.models import Membership, Mission, MissionKind, Role
 
-__all__ = ["ROLE_PERMS", "Perm", "has_perm", "is_ministry_admin", "missions_with", "require", "roles_of"]
+__all__ = ["HQ_WIDE", "ROLE_PERMS", "Perm", "has_perm", "is_ministry_admin", "missions_with", "require", "roles_of"]
 
 
 class Perm(StrEnum):
@@ -38,6 +39,12 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.MISSION_EDITOR: frozenset({Perm.VIEW, Perm.LISTEN, Perm.COMPOSE}),
     Role.ANALYST: frozenset({Perm.VIEW, Perm.LISTEN, Perm.ANALYSE}),
     Role.VIEWER: frozenset({Perm.VIEW}),
+}
+
+
+# What a role held at an HQ mission grants at every mission.
+HQ_WIDE: dict[str, frozenset[Perm]] = {
+    Role.HQ_EDITOR: frozenset({Perm.VIEW, Perm.LISTEN, Perm.COMPOSE, Perm.CURATE, Perm.ANALYSE}),
 }
 
 
@@ -70,12 +77,17 @@ def has_perm(user: Any, perm: Perm, mission: Mission | None) -> bool:
     for membership in roles_of(user):
         if (mission is None or membership.mission_id == mission.pk) and perm in ROLE_PERMS[membership.role]:
             return True
+        if membership.mission.kind == MissionKind.HQ and perm in HQ_WIDE.get(membership.role, ()):
+            return True
     return False
 
 
 def missions_with(user: Any, perm: Perm) -> QuerySet[Mission]:
     """The active missions where ``user`` has ``perm``: use it to filter every list."""
     if is_ministry_admin(user):
+        return Mission.objects.filter(is_active=True)
+    hq_roles = [r for r, perms in HQ_WIDE.items() if perm in perms]
+    if any(m.role in hq_roles and m.mission.kind == MissionKind.HQ for m in roles_of(user)):
         return Mission.objects.filter(is_active=True)
     roles = [r for r, perms in ROLE_PERMS.items() if perm in perms]
     return Mission.objects.filter(
