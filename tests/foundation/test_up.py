@@ -21,6 +21,7 @@ DEMO_PASSWORD = "demo-pass-for-tests-7"
 EXPECTED = {
     "demo-admin": {"astana-hq", "berlin", "washington", "beijing", "ankara", "london"},
     "demo-hq-editor": {"astana-hq", "berlin", "washington", "beijing", "ankara", "london"},  # writes for all
+    "demo-hq-approver": {"astana-hq"},
     "demo-approver": {"berlin"},
     "demo-editor": {"berlin"},
     "demo-analyst": {"washington"},
@@ -115,8 +116,8 @@ def test_up_demo_serves_logs_in_and_stops_cleanly(tmp_path: Path) -> None:
     assert "nothing new" in out and "created administrator" not in out
     db = sqlite3.connect(tmp_path / "elshi.sqlite3")
     assert db.execute("SELECT count(*) FROM missions_mission").fetchone()[0] == 6
-    assert db.execute("SELECT count(*) FROM auth_user").fetchone()[0] == 7
-    assert db.execute("SELECT count(*) FROM missions_membership").fetchone()[0] == 6
+    assert db.execute("SELECT count(*) FROM auth_user").fetchone()[0] == 8
+    assert db.execute("SELECT count(*) FROM missions_membership").fetchone()[0] == 7
     db.close()
 
 

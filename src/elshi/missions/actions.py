@@ -186,3 +186,19 @@ def do_set_security_policy(*, require_2fa: bool, acting_user: Any) -> SecurityPo
                 actor_label=_label(acting_user),
             )
     return policy
+
+
+def do_save_channel(channel: Any, *, acting_user: Any) -> Any:
+    channel.full_clean()
+    creating = channel.pk is None
+    with transaction.atomic():
+        channel.save()
+        record(
+            acting_user,
+            "channel.create" if creating else "channel.update",
+            channel,
+            mission_slug=channel.mission.slug,
+            changes={"platform": channel.platform, "handle": channel.handle},
+            actor_label=_label(acting_user),
+        )
+    return channel

@@ -71,6 +71,7 @@ MISSIONS = [
 PEOPLE = [
     ("demo-admin", "astana-hq", Role.ADMIN),
     ("demo-hq-editor", "astana-hq", Role.HQ_EDITOR),
+    ("demo-hq-approver", "astana-hq", Role.APPROVER),
     ("demo-approver", "berlin", Role.APPROVER),
     ("demo-editor", "berlin", Role.MISSION_EDITOR),
     ("demo-analyst", "washington", Role.ANALYST),

@@ -149,7 +149,9 @@ class Channel(models.Model):
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="channels")
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
-    handle = models.CharField(_("account"), max_length=200, help_text=_("e.g. @KazEmbassyDE or t.me/kazembassy_de"))
+    handle = models.CharField(
+        _("account"), max_length=200, help_text=_("e.g. @KazEmbassyDE or t.me/kazembassy_de")
+    )
     language = models.CharField(_("main language"), max_length=3, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -17,7 +17,16 @@ from django.db.models import QuerySet
 
 from elshi.missions.models import Membership, Mission, MissionKind, Role
 
-__all__ = ["HQ_WIDE", "ROLE_PERMS", "Perm", "has_perm", "is_ministry_admin", "missions_with", "require", "roles_of"]
+__all__ = [
+    "HQ_WIDE",
+    "ROLE_PERMS",
+    "Perm",
+    "has_perm",
+    "is_ministry_admin",
+    "missions_with",
+    "require",
+    "roles_of",
+]
 
 
 class Perm(StrEnum):

@@ -14,6 +14,7 @@ from ninja.security import HttpBearer, SessionAuth
 from elshi.missions.actions import token_digest
 from elshi.missions.middleware import needs_second_factor
 from elshi.missions.models import ApiToken
+from elshi.web.api_errors import ApiRefusal
 
 __all__ = ["api"]
 
@@ -60,6 +61,11 @@ api = NinjaAPI(
 )
 
 
+@api.exception_handler(ApiRefusal)
+def refusal(request: HttpRequest, exc: ApiRefusal) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.detail, **exc.extra}, status=exc.status)
+
+
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": "You do not have permission for this."}, status=403)
@@ -68,9 +74,11 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 def _register() -> None:
     # Routers are imported here so that apps can add theirs without a cycle.
     from elshi.audit.api import router as audit_router
+    from elshi.content.api import router as content_router
     from elshi.missions.api import router as missions_router
 
     api.add_router("/", missions_router)
+    api.add_router("/", content_router)
     api.add_router("/audit", audit_router)
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from elshi.missions.permissions import Perm, has_perm, is_ministry_admin
-from elshi.web.models import Installation
+from elshi.web.models import Installation, Notification
 from elshi.web.navigation import CAPABILITIES
 
 
@@ -20,5 +20,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "current_mission": getattr(request, "mission", None),
         "user_missions": getattr(request, "user_missions", []),
         "is_ministry_admin": is_ministry_admin(user) if user is not None else False,
-        "notification_count": 0,
+        "notification_count": Notification.objects.filter(user=user, read_at__isnull=True).count()
+        if signed_in
+        else 0,
+        "active_page": getattr(getattr(request, "resolver_match", None), "url_name", ""),
     }

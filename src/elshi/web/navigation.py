@@ -19,6 +19,7 @@ class Page:
     label: str | Promise
     what: str | Promise  # what will appear here
     setup: str | Promise  # what makes it appear
+    url_name: str = ""  # the page, once built; until then the capability page explains it
 
 
 @dataclass(frozen=True)
@@ -71,18 +72,28 @@ CAPABILITIES: tuple[Capability, ...] = (
                 _("Narratives"),
                 _("The country's strategic stories and their key messages per language."),
                 _("An HQ editor writes the narratives."),
+                url_name="narrative_list",
             ),
             Page(
                 "claims",
                 _("Claims"),
                 _("Each achievement with its figure, source and date, verified and kept current."),
                 _("An HQ editor adds claims with their sources."),
+                url_name="claim_list",
             ),
             Page(
                 "campaigns",
                 _("Campaigns"),
                 _("Goals, periods, participating missions and KPIs."),
                 _("An HQ editor plans a campaign."),
+                url_name="campaign_list",
+            ),
+            Page(
+                "posts",
+                _("Posts"),
+                _("Every post with its variants per platform and language, and its state."),
+                _("A mission editor writes a post in the composer."),
+                url_name="post_list",
             ),
             Page(
                 "studio",
@@ -102,12 +113,14 @@ CAPABILITIES: tuple[Capability, ...] = (
                 _("My queue"),
                 _("Posts waiting for your clearance, oldest first."),
                 _("Posts appear here when an editor submits them."),
+                url_name="clear_queue",
             ),
             Page(
                 "policies",
                 _("Policies"),
                 _("Who must approve what, in which order, for each mission."),
                 _("An administrator defines the approval steps."),
+                url_name="policies",
             ),
         ),
     ),
@@ -121,6 +134,7 @@ CAPABILITIES: tuple[Capability, ...] = (
                 _("Calendar"),
                 _("Cleared posts by day and mission, in the mission's time zone."),
                 _("Cleared posts are scheduled here."),
+                url_name="calendar",
             ),
             Page(
                 "deliveries",
@@ -133,6 +147,7 @@ CAPABILITIES: tuple[Capability, ...] = (
                 _("Channels"),
                 _("The mission's accounts on each platform and their health."),
                 _("An approver connects a channel."),
+                url_name="channel_list",
             ),
         ),
     ),

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "elshi.web",
     "elshi.audit",
     "elshi.missions",
+    "elshi.content",
+    "elshi.clearance",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +84,7 @@ TEMPLATES = [
 
 DATABASES = {"default": env.database_config(ELSHI_HOME)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, taken now: a typed "egov.kz" means https
 
 # Huey: Redis when REDIS_URL is set, else a SQLite file beside the database.
 REDIS_URL = env.redis_url()

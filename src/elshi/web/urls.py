@@ -4,6 +4,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from elshi.audit import views as audit_views
+from elshi.clearance import views as clearance_views
+from elshi.content import calendar
+from elshi.content import views as content_views
 from elshi.missions import views as mission_views
 from elshi.web import twofactor, views
 from elshi.web.api import api
@@ -28,5 +31,46 @@ urlpatterns = [
     path("audit/verify/", audit_views.audit_verify, name="audit_verify"),
     path("settings/security/", views.security, name="security"),
     path("api/v1/", api.urls),
+    path("notifications/", views.notifications, name="notifications"),
+    path("tell/narratives/", content_views.narrative_list, name="narrative_list"),
+    path("tell/narratives/new/", content_views.curated_edit, {"kind": "narrative"}, name="narrative_create"),
+    path("tell/narratives/<slug:key>/", content_views.narrative_detail, name="narrative_detail"),
+    path(
+        "tell/narratives/<slug:ident>/edit/",
+        content_views.curated_edit,
+        {"kind": "narrative"},
+        name="narrative_edit",
+    ),
+    path("tell/claims/", content_views.claim_list, name="claim_list"),
+    path("tell/claims/new/", content_views.curated_edit, {"kind": "claim"}, name="claim_create"),
+    path("tell/claims/<int:pk>/", content_views.claim_detail, name="claim_detail"),
+    path("tell/claims/<int:ident>/edit/", content_views.curated_edit, {"kind": "claim"}, name="claim_edit"),
+    path("tell/claims/<int:pk>/verify/", content_views.claim_verify, name="claim_verify"),
+    path("tell/campaigns/", content_views.campaign_list, name="campaign_list"),
+    path("tell/campaigns/new/", content_views.curated_edit, {"kind": "campaign"}, name="campaign_create"),
+    path("tell/campaigns/<int:pk>/", content_views.campaign_detail, name="campaign_detail"),
+    path(
+        "tell/campaigns/<int:ident>/edit/",
+        content_views.curated_edit,
+        {"kind": "campaign"},
+        name="campaign_edit",
+    ),
+    path("tell/posts/", content_views.post_list, name="post_list"),
+    path("tell/posts/new/", content_views.post_edit, name="post_create"),
+    path("tell/posts/validate/", content_views.post_validate, name="post_validate"),
+    path("tell/posts/<int:pk>/", content_views.post_detail, name="post_detail"),
+    path("tell/posts/<int:pk>/edit/", content_views.post_edit, name="post_edit"),
+    path("tell/posts/<int:pk>/submit/", clearance_views.submit, name="post_submit"),
+    path("tell/posts/<int:pk>/decide/", clearance_views.decide, name="post_decide"),
+    path("tell/posts/<int:pk>/override/", clearance_views.override, name="post_override"),
+    path("tell/posts/<int:pk>/reschedule/", calendar.reschedule, name="post_reschedule"),
+    path("tell/posts/<int:pk>/cancel/", content_views.post_cancel, name="post_cancel"),
+    path("clear/queue/", clearance_views.queue, name="clear_queue"),
+    path("clear/policies/", clearance_views.policies, name="policies"),
+    path("clear/policies/new/", clearance_views.policy_edit, name="policy_create"),
+    path("clear/policies/<int:pk>/edit/", clearance_views.policy_edit, name="policy_edit"),
+    path("publish/calendar/", calendar.calendar_view, name="calendar"),
+    path("publish/channels/", mission_views.channel_list, name="channel_list"),
+    path("ical/<str:token>.ics", calendar.ics_feed, name="ics_feed"),
     path("<slug:key>/", views.capability, name="capability"),
 ]

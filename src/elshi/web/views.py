@@ -106,3 +106,16 @@ def security(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Security policy saved."))
         return redirect("security")
     return render(request, "web/security.html", {"form": form, "active": "security"})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    from elshi.web.models import Notification
+
+    mine = Notification.objects.filter(user_id=int(request.user.pk or 0))
+    if request.method == "POST":
+        from django.utils import timezone
+
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notifications")
+    return render(request, "web/notifications.html", {"items": mine[:100], "active": "notifications"})

@@ -5,28 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('missions', '0001_initial'),
+        ("missions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Channel',
+            name="Channel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('platform', models.CharField(choices=[('mastodon', 'Mastodon'), ('bluesky', 'Bluesky'), ('telegram', 'Telegram'), ('x', 'X'), ('facebook', 'Facebook'), ('instagram', 'Instagram'), ('threads', 'Threads'), ('linkedin', 'LinkedIn'), ('tiktok', 'TikTok'), ('youtube', 'YouTube'), ('webhook', 'Webhook')], max_length=20, verbose_name='platform')),
-                ('handle', models.CharField(help_text='e.g. @KazEmbassyDE or t.me/kazembassy_de', max_length=200, verbose_name='account')),
-                ('language', models.CharField(blank=True, max_length=3, verbose_name='main language')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('mission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channels', to='missions.mission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[
+                            ("mastodon", "Mastodon"),
+                            ("bluesky", "Bluesky"),
+                            ("telegram", "Telegram"),
+                            ("x", "X"),
+                            ("facebook", "Facebook"),
+                            ("instagram", "Instagram"),
+                            ("threads", "Threads"),
+                            ("linkedin", "LinkedIn"),
+                            ("tiktok", "TikTok"),
+                            ("youtube", "YouTube"),
+                            ("webhook", "Webhook"),
+                        ],
+                        max_length=20,
+                        verbose_name="platform",
+                    ),
+                ),
+                (
+                    "handle",
+                    models.CharField(
+                        help_text="e.g. @KazEmbassyDE or t.me/kazembassy_de",
+                        max_length=200,
+                        verbose_name="account",
+                    ),
+                ),
+                ("language", models.CharField(blank=True, max_length=3, verbose_name="main language")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "mission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="channels",
+                        to="missions.mission",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'channel',
-                'verbose_name_plural': 'channels',
-                'ordering': ['mission__name', 'platform', 'handle'],
-                'constraints': [models.UniqueConstraint(fields=('platform', 'handle'), name='one_channel_per_account')],
+                "verbose_name": "channel",
+                "verbose_name_plural": "channels",
+                "ordering": ["mission__name", "platform", "handle"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("platform", "handle"), name="one_channel_per_account")
+                ],
             },
         ),
     ]

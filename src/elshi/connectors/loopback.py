@@ -1,0 +1,193 @@
+"""A platform on 127.0.0.1 for benchmarks and crash tests: it speaks enough of Mastodon's API (with
+``Idempotency-Key`` honoured as Mastodon does) and of elshi's webhook to take real deliveries, adds a
+fixed latency to every answer, and counts what it received, so that duplicates and losses can be
+proved rather than assumed.
+
+Every post is recorded *before* the latency is served, as a real platform commits before it answers:
+a worker killed during that wait has sent a post whose confirmation it never read.
+
+    with LoopbackPlatform(latency_s=0.1) as platform:
+        account = Account(settings={"base_url": platform.url}, token=Token("channel-17"))
+        ...
+        platform.received_keys()   # Counter of Idempotency-Key / X-Elshi-Delivery values
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+__all__ = ["LoopbackPlatform", "Received"]
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """One post the platform accepted: which token (channel) sent it, its key and text."""
+
+    token: str
+    key: str | None
+    text: str
+    status_id: str
+    at: float
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's signature
+        return  # quiet: a benchmark sends thousands
+
+    def _reply(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client is gone (killed, or it gave up): what it sent is already recorded
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        platform = self.server.platform
+        if self.path == "/api/v2/instance":
+            self._reply(
+                200,
+                {
+                    "domain": "loopback.test",
+                    "configuration": {
+                        "statuses": {
+                            "max_characters": 500,
+                            "max_media_attachments": 4,
+                            "characters_reserved_per_url": 23,
+                        }
+                    },
+                },
+            )
+        elif self.path.startswith("/api/v1/statuses/"):
+            status_id = self.path.rsplit("/", 1)[1]
+            found = platform.status(status_id)
+            if found is None:
+                self._reply(404, {"error": "Record not found"})
+            else:
+                self._reply(
+                    200,
+                    {
+                        "id": found.status_id,
+                        "content": found.text,
+                        "favourites_count": 0,
+                        "reblogs_count": 0,
+                        "replies_count": 0,
+                    },
+                )
+        else:
+            self._reply(404, {"error": "Not found"})
+
+    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+        platform = self.server.platform
+        length = int(self.headers.get("Content-Length") or 0)
+        body = json.loads(self.rfile.read(length) or b"{}")
+        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
+        if self.path == "/api/v1/statuses":
+            if not token:
+                self._reply(401, {"error": "The access token is invalid"})
+                return
+            received = platform.accept(
+                token, self.headers.get("Idempotency-Key"), str(body.get("status", ""))
+            )
+        elif self.path.startswith("/hooks/"):
+            received = platform.accept(
+                self.path, self.headers.get("X-Elshi-Delivery"), str(body.get("text", ""))
+            )
+        else:
+            self._reply(404, {"error": "Not found"})
+            return
+        time.sleep(platform.latency_s)
+        self._reply(
+            200,
+            {
+                "id": received.status_id,
+                "url": f"{platform.url}/@loopback/{received.status_id}",
+                "content": received.text,
+            },
+        )
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024  # a benchmark opens hundreds of connections at once
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that close or die mid-connection are part of the tests; anything else is shown."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            super().handle_error(request, client_address)
+
+    platform: LoopbackPlatform
+
+
+class LoopbackPlatform:
+    """Starts on a free port of 127.0.0.1; ``url`` is its base URL."""
+
+    def __init__(self, *, latency_s: float = 0.0) -> None:
+        self.latency_s = latency_s
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._by_key: dict[tuple[str, str], Received] = {}
+        self.received: list[Received] = []  # every request that created a post
+        self.requests = 0  # every posting request, duplicates refused included
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.platform = self
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="loopback-platform", daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def accept(self, token: str, key: str | None, text: str) -> Received:
+        """Record a post; the same key from the same token returns the first post (Mastodon's rule)."""
+        with self._lock:
+            self.requests += 1
+            if key is not None and (token, key) in self._by_key:
+                return self._by_key[(token, key)]
+            received = Received(token, key, text, str(next(self._ids)), time.time())
+            self.received.append(received)
+            if key is not None:
+                self._by_key[(token, key)] = received
+            return received
+
+    def status(self, status_id: str) -> Received | None:
+        with self._lock:
+            return next((r for r in self.received if r.status_id == status_id), None)
+
+    def received_keys(self) -> Counter[str | None]:
+        with self._lock:
+            return Counter(r.key for r in self.received)
+
+    def start(self) -> LoopbackPlatform:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> LoopbackPlatform:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -1,0 +1,152 @@
+"""Mastodon: statuses with media, an Idempotency-Key on every status, limits read from the instance."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import httpx
+
+from .._http import JSONObject, check_status, json_object, preliminary, send
+from ..errors import OutcomeUnknown, Rejected
+from ..protocol import BasePublisher
+from ..text import PlatformRules, mastodon_rules
+from ..types import Account, Delivery, Media, Metrics, Published
+
+__all__ = ["MastodonPublisher", "clear_instance_cache", "fetch_instance"]
+
+
+def fetch_instance(client: httpx.Client, base_url: str) -> JSONObject:
+    """The instance's configuration (limits, media types): ``GET /api/v2/instance``, or ``/api/v1/instance``
+    on servers older than Mastodon 4.0 (and Pleroma/Akkoma, whose ``max_toot_chars`` is mapped in)."""
+    base_url = base_url.rstrip("/")
+    response = send(client, client.build_request("GET", f"{base_url}/api/v2/instance"), platform="mastodon")
+    if response.status_code == 404:
+        response = send(
+            client, client.build_request("GET", f"{base_url}/api/v1/instance"), platform="mastodon"
+        )
+    body = json_object(response, platform="mastodon")
+    check_status(response, platform="mastodon", detail=str(body.get("error", "")))
+    limit = body.get("max_toot_chars")
+    if isinstance(limit, int) and "configuration" not in body:
+        body["configuration"] = {"statuses": {"max_characters": limit}}
+    return body
+
+
+_INSTANCE_TTL_S = 3600.0
+_instances: dict[str, tuple[float, PlatformRules]] = {}
+_instances_lock = threading.Lock()
+
+
+def clear_instance_cache() -> None:
+    """Forget every instance's limits (tests; or after an admin changes them)."""
+    with _instances_lock:
+        _instances.clear()
+
+
+def _cached_instance_rules(client: httpx.Client, base_url: str) -> PlatformRules:
+    with _instances_lock:
+        cached = _instances.get(base_url)
+    if cached is not None and time.monotonic() - cached[0] < _INSTANCE_TTL_S:
+        return cached[1]
+    rules = mastodon_rules(fetch_instance(client, base_url))
+    with _instances_lock:
+        _instances[base_url] = (time.monotonic(), rules)
+    return rules
+
+
+class MastodonPublisher(BasePublisher):
+    """Settings: ``base_url`` (the instance), optional ``visibility`` (default ``public``)."""
+
+    platform: ClassVar[str] = "mastodon"
+    # Mastodon keeps Idempotency-Key for an hour: a re-send within it returns the same status.
+    idempotent: ClassVar[bool] = True
+    media_poll_attempts: ClassVar[int] = 30
+
+    def __init__(
+        self, client: httpx.Client, account: Account, *, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        super().__init__(client, account)
+        self.base_url = account.setting("base_url").rstrip("/")
+        self.sleep = sleep
+        self._rules: PlatformRules | None = None
+
+    def rules(self) -> PlatformRules:
+        """The instance's limits: from the channel's stored ``rules_json`` setting when present, else
+        read from the instance once an hour per process (not once per delivery)."""
+        if self._rules is None:
+            stored = self.account.settings.get("rules_json")
+            if stored:
+                self._rules = PlatformRules.from_json(json.loads(stored))
+            else:
+                self._rules = _cached_instance_rules(self.client, self.base_url)
+        return self._rules
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> JSONObject:
+        request = self.client.build_request(method, f"{self.base_url}{path}", headers=self.bearer(), **kwargs)
+        response = send(self.client, request, platform="mastodon")
+        body = json_object(response, platform="mastodon")
+        check_status(response, platform="mastodon", detail=str(body.get("error", "")))
+        return body
+
+    def upload(self, media: Media) -> str:
+        """``POST /api/v2/media``; a 202 means still processing, so poll until it has a URL."""
+        files = {"file": (media.filename, media.require_data(), media.mime_type)}
+        data = {"description": media.alt_text} if media.alt_text else {}
+        body = self._call("POST", "/api/v2/media", files=files, data=data)
+        media_id = str(body.get("id", ""))
+        if not media_id:
+            raise Rejected("mastodon: media upload answered without an id")
+        attempts = 0
+        while body.get("url") is None and body.get("type") != "unknown":
+            attempts += 1
+            if attempts > self.media_poll_attempts:
+                raise Rejected(f"mastodon: media {media_id} still processing, giving up")
+            self.sleep(1.0)
+            body = self._call("GET", f"/api/v1/media/{media_id}")
+        return media_id
+
+    def publish(self, delivery: Delivery) -> Published:
+        message = delivery.message
+        with preliminary():
+            self.check(message)
+            media_ids = [self.upload(item) for item in message.media]
+        payload: JSONObject = {
+            "status": message.text,
+            "visibility": self.account.settings.get("visibility", "public"),
+        }
+        if media_ids:
+            payload["media_ids"] = media_ids
+        if message.language:
+            payload["language"] = message.language
+        headers = {**self.bearer(), "Idempotency-Key": delivery.key}
+        request = self.client.build_request(
+            "POST", f"{self.base_url}/api/v1/statuses", json=payload, headers=headers
+        )
+        response = send(self.client, request, platform="mastodon")
+        body = json_object(response, platform="mastodon")
+        check_status(response, platform="mastodon", detail=str(body.get("error", "")))
+        status_id = body.get("id")
+        if not isinstance(status_id, str):
+            raise OutcomeUnknown("mastodon: status accepted without an id")
+        url = body.get("url")
+        return Published(remote_id=status_id, url=url if isinstance(url, str) else None)
+
+    def fetch_metrics(self, remote_id: str) -> Metrics:
+        body = self._call("GET", f"/api/v1/statuses/{remote_id}")
+
+        def count(key: str) -> int | None:
+            value = body.get(key)
+            return value if isinstance(value, int) else None
+
+        return Metrics(
+            fetched_at=datetime.now(UTC),
+            likes=count("favourites_count"),
+            reposts=count("reblogs_count"),
+            replies=count("replies_count"),
+            quotes=count("quotes_count"),
+        )

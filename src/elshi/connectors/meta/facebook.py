@@ -1,0 +1,115 @@
+"""Facebook Page posts: text and link to ``/feed``, photos to ``/photos`` (several attached to one post),
+a video to ``/videos``."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import ClassVar
+
+import httpx
+
+from .._http import as_object, preliminary
+from ..errors import OutcomeUnknown, Rejected
+from ..protocol import BasePublisher
+from ..types import Account, Delivery, Media, Metrics, Published
+from .graph import FACEBOOK, FACEBOOK_VIDEO, GraphClient
+
+__all__ = ["FacebookPagePublisher"]
+
+
+class FacebookPagePublisher(BasePublisher):
+    """Settings: ``page_id``. ``token``: the Page access token (from a long-lived user token it does
+    not expire)."""
+
+    platform: ClassVar[str] = "facebook"
+    idempotent: ClassVar[bool] = False
+
+    def __init__(
+        self, client: httpx.Client, account: Account, *, sleep: Callable[[float], None] = time.sleep
+    ):
+        super().__init__(client, account)
+        self.page_id = account.setting("page_id")
+        self.sleep = sleep
+
+    @property
+    def graph(self) -> GraphClient:
+        return GraphClient(self.client, FACEBOOK, self.account.access_token(), "facebook", self.sleep)
+
+    def _photo(self, media: Media, *, caption: str | None, published: bool) -> str:
+        data = {"published": "true" if published else "false"}
+        if caption:
+            data["caption"] = caption
+        if media.alt_text:
+            data["alt_text_custom"] = media.alt_text
+        files = None
+        if media.url:
+            data["url"] = media.url
+        else:
+            files = {"source": (media.filename, media.require_data(), media.mime_type)}
+        body = self.graph.post(f"{self.page_id}/photos", data, files)
+        photo_id = body.get("post_id") if published else body.get("id")
+        if not isinstance(photo_id, str):
+            raise OutcomeUnknown("facebook: photo accepted without an id")
+        return photo_id
+
+    def publish(self, delivery: Delivery) -> Published:
+        message = delivery.message
+        self.check(message)
+        videos = [item for item in message.media if item.kind == "video"]
+        if videos:
+            if len(message.media) > 1:
+                raise Rejected("facebook: a video is posted on its own")
+            return self._video(videos[0], message.text, message.title)
+        if len(message.media) == 1:
+            post_id = self._photo(message.media[0], caption=message.text, published=True)
+        else:
+            data = {"message": message.text}
+            if message.link:
+                data["link"] = message.link
+            for index, item in enumerate(message.media):
+                # Unpublished photos first (invisible until attached), then one post that attaches them.
+                with preliminary():
+                    photo = self._photo(item, caption=None, published=False)
+                data[f"attached_media[{index}]"] = json.dumps({"media_fbid": photo})
+            body = self.graph.post(f"{self.page_id}/feed", data)
+            found = body.get("id")
+            if not isinstance(found, str):
+                raise OutcomeUnknown("facebook: post accepted without an id")
+            post_id = found
+        return Published(remote_id=post_id, url=f"https://www.facebook.com/{post_id}")
+
+    def _video(self, media: Media, description: str, title: str | None) -> Published:
+        """Non-resumable upload (files up to 1 GB): by URL when the media has one, else as bytes."""
+        data = {"description": description}
+        if title:
+            data["title"] = title
+        files = None
+        if media.url:
+            data["file_url"] = media.url
+        else:
+            files = {"source": (media.filename, media.require_data(), media.mime_type)}
+        video = GraphClient(self.client, FACEBOOK_VIDEO, self.account.access_token(), "facebook", self.sleep)
+        video_id = video.post(f"{self.page_id}/videos", data, files).get("id")
+        if not isinstance(video_id, str):
+            raise OutcomeUnknown("facebook: video accepted without an id")
+        return Published(remote_id=video_id, url=f"https://www.facebook.com/{self.page_id}/videos/{video_id}")
+
+    def fetch_metrics(self, remote_id: str) -> Metrics:
+        body = self.graph.get(
+            remote_id, fields="reactions.summary(total_count),comments.summary(total_count),shares"
+        )
+
+        def total(key: str) -> int | None:
+            value = as_object(as_object(body.get(key)).get("summary")).get("total_count")
+            return value if isinstance(value, int) else None
+
+        shares = as_object(body.get("shares")).get("count")
+        return Metrics(
+            fetched_at=datetime.now(UTC),
+            likes=total("reactions"),
+            replies=total("comments"),
+            reposts=shares if isinstance(shares, int) else 0,
+        )

@@ -1,0 +1,144 @@
+"""Calls to Meta's Graph APIs (Facebook, Instagram, Threads) and their error codes.
+
+Tokens go in the ``Authorization`` header, never in the query string, so that they stay out of
+URLs and any log that records them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from .._http import JSONObject, as_object, json_object, send
+from ..errors import AuthError, ConnectorError, NotSent, OutcomeUnknown, RateLimited, Rejected
+
+__all__ = [
+    "FACEBOOK",
+    "FACEBOOK_VIDEO",
+    "INSTAGRAM",
+    "THREADS",
+    "GraphClient",
+    "graph_error",
+    "publish_container",
+    "quota",
+]
+
+FACEBOOK = "https://graph.facebook.com/v24.0"
+FACEBOOK_VIDEO = "https://graph-video.facebook.com/v24.0"  # video uploads have their own host
+INSTAGRAM = FACEBOOK  # Instagram API with Facebook Login lives on the same host
+THREADS = "https://graph.threads.net/v1.0"
+
+_RATE_CODES = {4, 17, 32, 613, 80001, 80002}  # app, user, page and business use limits
+_PUBLISH_LIMIT_SUBCODES = {2207042}  # Instagram: content publishing limit reached
+
+
+def graph_error(platform: str, response: httpx.Response, body: JSONObject) -> Exception | None:
+    """The error a Graph answer means, or None for success."""
+    error = as_object(body.get("error"))
+    if response.status_code < 400 and not error:
+        return None
+    code, subcode = error.get("code"), error.get("error_subcode")
+    text = (
+        f"{platform}: {error.get('error_user_msg') or error.get('message') or f'HTTP {response.status_code}'}"
+    )
+    if code == 190 or error.get("type") == "OAuthException" and code in (102, 2500):
+        return AuthError(text, status_code=response.status_code)
+    if code in _RATE_CODES or subcode in _PUBLISH_LIMIT_SUBCODES or response.status_code == 429:
+        return RateLimited(text, status_code=response.status_code)
+    if error.get("is_transient") is True or code in (1, 2):
+        return NotSent(text, status_code=response.status_code)
+    if response.status_code == 504:
+        return OutcomeUnknown(text)
+    if response.status_code >= 500:
+        return NotSent(text, status_code=response.status_code)
+    return Rejected(text, status_code=response.status_code)
+
+
+class GraphClient:
+    """One account's view of a Graph API: ``get``/``post`` with the bearer token."""
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        base: str,
+        token: str | None,
+        platform: str,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """``token`` None for calls that authenticate otherwise (token exchanges with the app secret)."""
+        self.client, self.base, self.platform, self.sleep = client, base.rstrip("/"), platform, sleep
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def request(self, method: str, path: str, **kwargs: Any) -> JSONObject:
+        url = path if path.startswith("https://") else f"{self.base}/{path.lstrip('/')}"
+        request = self.client.build_request(method, url, headers=self._headers, **kwargs)
+        response = send(self.client, request, platform=self.platform)
+        body = json_object(response, platform=self.platform)
+        error = graph_error(self.platform, response, body)
+        if error is not None:
+            raise error
+        return body
+
+    def get(self, path: str, **params: str) -> JSONObject:
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str, data: dict[str, str], files: dict[str, Any] | None = None) -> JSONObject:
+        return self.request("POST", path, data=data, files=files)
+
+    def wait_for_container(
+        self, container_id: str, *, field: str, attempts: int = 30, every_s: float = 2.0
+    ) -> None:
+        """Poll a media container until it is ready to publish (Instagram ``status_code``, Threads
+        ``status``): FINISHED goes on, ERROR or EXPIRED is a rejection."""
+        for _ in range(attempts):
+            state = str(self.get(container_id, fields=f"{field},id").get(field, ""))
+            if state in ("FINISHED", "PUBLISHED"):
+                return
+            if state in ("ERROR", "EXPIRED"):
+                raise Rejected(f"{self.platform}: media container {container_id} is {state}")
+            self.sleep(every_s)
+        raise NotSent(
+            f"{self.platform}: media container {container_id} still processing; nothing was published"
+        )
+
+
+def publish_container(graph: GraphClient, path: str, container: str, *, field: str) -> str:
+    """The publish step of container-then-publish. When its answer is lost or is a "temporary"
+    error, the container itself says what happened: still FINISHED means nothing went out (safe to
+    retry); anything else (PUBLISHED) means it may have, for a person to confirm."""
+    try:
+        media_id = graph.post(path, {"creation_id": container}).get("id")
+    except (NotSent, OutcomeUnknown) as failure:
+        try:
+            state = str(graph.get(container, fields=f"{field},id").get(field, ""))
+        except ConnectorError:
+            raise OutcomeUnknown(f"{failure.message}; container {container} could not be read") from None
+        if state == "FINISHED":
+            raise NotSent(f"{failure.message}; container {container} is still unpublished") from None
+        raise OutcomeUnknown(f"{failure.message}; container {container} is {state or 'unknown'}") from None
+    if not isinstance(media_id, str):
+        raise OutcomeUnknown(f"{graph.platform}: published without an id")
+    return media_id
+
+
+def permalink(graph: GraphClient, media_id: str) -> str | None:
+    """The post's public link, read after publishing: a failure here must not turn a published post
+    into a retry, so it only costs the link."""
+    try:
+        link = graph.get(media_id, fields="permalink").get("permalink")
+    except ConnectorError:
+        return None
+    return link if isinstance(link, str) else None
+
+
+def quota(body: JSONObject) -> tuple[int, int] | None:
+    """``(used, total)`` from a content/threads publishing limit answer."""
+    data = body.get("data")
+    entry = as_object(data[0]) if isinstance(data, list) and data else {}
+    used, total = entry.get("quota_usage"), as_object(entry.get("config")).get("quota_total")
+    if isinstance(used, int) and isinstance(total, int):
+        return used, total
+    return None

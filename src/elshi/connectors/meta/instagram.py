@@ -1,0 +1,106 @@
+"""Instagram (professional account via Facebook Login): container, wait, then publish.
+
+Instagram fetches media from a public URL, so every item needs ``Media.url``. Before publishing we read
+``content_publishing_limit`` and refuse early when the day's quota is used up.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar
+
+import httpx
+
+from .._http import preliminary
+from ..errors import RateLimited
+from ..oauth import parse_token
+from ..protocol import BasePublisher
+from ..types import Account, Delivery, Media, Message, Metrics, Published, Token
+from .graph import INSTAGRAM, GraphClient, permalink, publish_container, quota
+
+__all__ = ["InstagramPublisher"]
+
+_REFRESH_AHEAD = timedelta(days=7)
+
+
+class InstagramPublisher(BasePublisher):
+    """Settings: ``ig_user_id``; ``api_base`` = ``https://graph.instagram.com/v24.0`` for accounts
+    connected with Instagram Login (default: Facebook Login's host). ``token``: a user or Page token
+    with the content-publish permission; Instagram Login tokens (60 days) are refreshed here."""
+
+    platform: ClassVar[str] = "instagram"
+    idempotent: ClassVar[bool] = False
+
+    def __init__(
+        self, client: httpx.Client, account: Account, *, sleep: Callable[[float], None] = time.sleep
+    ):
+        super().__init__(client, account)
+        self.user_id = account.setting("ig_user_id")
+        self.sleep = sleep
+
+    @property
+    def graph(self) -> GraphClient:
+        token = self.token.access_token if self.token else self.account.access_token()
+        base = self.account.settings.get("api_base") or INSTAGRAM
+        return GraphClient(self.client, base, token, "instagram", self.sleep)
+
+    def refresh_if_needed(self, now: datetime) -> Token | None:
+        """Instagram Login's long-lived tokens refresh a week ahead; Facebook Login Page tokens never
+        expire (no ``expires_at``), so nothing happens for them."""
+        if self.token is None or not self.token.expires_within(_REFRESH_AHEAD, now):
+            return None
+        params = {"grant_type": "ig_refresh_token", "access_token": self.token.access_token}
+        body = self.graph.request("GET", "https://graph.instagram.com/refresh_access_token", params=params)
+        self.token = parse_token(body, now=now, previous=self.token)
+        return self.token
+
+    def publishing_limit(self) -> tuple[int, int] | None:
+        """``(used, total)`` posts in the rolling 24 hours, as Instagram reports it."""
+        return quota(self.graph.get(f"{self.user_id}/content_publishing_limit", fields="quota_usage,config"))
+
+    def _container(self, media: Media, *, caption: str | None, carousel_item: bool) -> str:
+        data: dict[str, str] = {}
+        if media.kind == "video":
+            data.update(media_type="REELS", video_url=media.require_url())
+        else:
+            data["image_url"] = media.require_url()
+            if media.alt_text:
+                data["alt_text"] = media.alt_text
+        if carousel_item:
+            data["is_carousel_item"] = "true"
+        if caption:
+            data["caption"] = caption
+        return str(self.graph.post(f"{self.user_id}/media", data)["id"])
+
+    def _containers(self, message: Message) -> str:
+        if len(message.media) == 1:
+            return self._container(message.media[0], caption=message.text, carousel_item=False)
+        children = [self._container(item, caption=None, carousel_item=True) for item in message.media]
+        for child in children:
+            self.graph.wait_for_container(child, field="status_code")
+        data = {"media_type": "CAROUSEL", "children": ",".join(children), "caption": message.text}
+        return str(self.graph.post(f"{self.user_id}/media", data)["id"])
+
+    def publish(self, delivery: Delivery) -> Published:
+        self.check(delivery.message)
+        usage = self.publishing_limit()
+        if usage is not None and usage[0] >= usage[1]:
+            raise RateLimited(f"instagram: publishing limit reached ({usage[0]}/{usage[1]} in 24 hours)")
+        with preliminary():
+            container = self._containers(delivery.message)
+            self.graph.wait_for_container(container, field="status_code")
+        media_id = publish_container(
+            self.graph, f"{self.user_id}/media_publish", container, field="status_code"
+        )
+        return Published(remote_id=media_id, url=permalink(self.graph, media_id))
+
+    def fetch_metrics(self, remote_id: str) -> Metrics:
+        body = self.graph.get(remote_id, fields="like_count,comments_count")
+        likes, comments = body.get("like_count"), body.get("comments_count")
+        return Metrics(
+            fetched_at=datetime.now(UTC),
+            likes=likes if isinstance(likes, int) else None,
+            replies=comments if isinstance(comments, int) else None,
+        )

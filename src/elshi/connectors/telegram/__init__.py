@@ -1,0 +1,5 @@
+"""Telegram Bot API connector."""
+
+from .publisher import TelegramPublisher
+
+__all__ = ["TelegramPublisher"]

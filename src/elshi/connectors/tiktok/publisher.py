@@ -1,0 +1,195 @@
+"""TikTok Content Posting API: direct post of one video (FILE_UPLOAD in chunks), then status polling."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import httpx
+
+from .._http import JSONObject, as_object, check_status, json_object, preliminary, send
+from ..errors import AuthError, ConnectorError, NotSent, RateLimited, Rejected
+from ..oauth import REFRESH_MARGIN, request_token
+from ..protocol import BasePublisher
+from ..types import Account, Delivery, Metrics, Published, Token
+
+__all__ = ["API", "CHUNK_BYTES", "TikTokPublisher", "chunk_spans"]
+
+API = "https://open.tiktokapis.com/v2"
+CHUNK_BYTES = 10 * 1024 * 1024  # between TikTok's 5 MB and 64 MB
+_AUTH_CODES = {
+    "access_token_invalid",
+    "scope_not_authorized",
+    "token_not_authorized_for_specified_deployment",
+}
+_RATE_CODES = {
+    "rate_limit_exceeded",
+    "spam_risk_too_many_posts",
+    "spam_risk_user_banned_from_posting",
+    "reached_active_user_cap",
+}
+
+
+def _check(response: httpx.Response, body: JSONObject) -> None:
+    """TikTok answers ``{"data": ..., "error": {"code": "ok" | ..., "message", "log_id"}}``."""
+    error = as_object(body.get("error"))
+    code = str(error.get("code") or "")
+    if response.status_code < 400 and code in ("", "ok"):
+        return
+    text = f"tiktok: {code}: {error.get('message') or ''}".rstrip(": ")
+    if code in _AUTH_CODES or response.status_code == 401:
+        raise AuthError(text, status_code=response.status_code)
+    if code in _RATE_CODES or response.status_code == 429:
+        raise RateLimited(text, status_code=response.status_code)
+    if response.status_code >= 500 or code == "internal_error":
+        raise NotSent(text, status_code=response.status_code)
+    raise Rejected(text, status_code=response.status_code)
+
+
+def chunk_spans(size: int, chunk: int = CHUNK_BYTES) -> tuple[int, list[tuple[int, int]]]:
+    """TikTok's media transfer rules: under 5 MB one piece; otherwise ``size // chunk`` pieces of
+    ``chunk`` bytes, the last one taking the remainder. Returns the chunk size and inclusive spans."""
+    if size < 5 * 1024 * 1024:
+        return size, [(0, size - 1)]
+    count = size // chunk
+    spans = [(i * chunk, (i + 1) * chunk - 1) for i in range(count)]
+    spans[-1] = (spans[-1][0], size - 1)
+    return chunk, spans
+
+
+class TikTokPublisher(BasePublisher):
+    """Settings: optional ``privacy_level`` (else the most public the creator allows). Secrets:
+    ``client_key``, ``client_secret`` (for refresh). ``token``: the user token (24 hours) + refresh."""
+
+    platform: ClassVar[str] = "tiktok"
+    idempotent: ClassVar[bool] = False
+    poll_attempts: ClassVar[int] = 30
+
+    def __init__(
+        self, client: httpx.Client, account: Account, *, sleep: Callable[[float], None] = time.sleep
+    ):
+        super().__init__(client, account)
+        self.sleep = sleep
+
+    def _post(self, path: str, payload: JSONObject, params: dict[str, str] | None = None) -> JSONObject:
+        headers = {**self.bearer(), "Content-Type": "application/json; charset=UTF-8"}
+        request = self.client.build_request(
+            "POST", f"{API}{path}", json=payload, params=params, headers=headers
+        )
+        response = send(self.client, request, platform="tiktok")
+        body = json_object(response, platform="tiktok")
+        _check(response, body)
+        return as_object(body.get("data"))
+
+    def refresh_if_needed(self, now: datetime) -> Token | None:
+        token = self.token
+        if token is None or not token.expires_within(REFRESH_MARGIN, now):
+            return None
+        if not token.refresh_token:
+            raise AuthError("tiktok: token expires and there is no refresh token: reconnect the channel")
+        form = {
+            "client_key": self.account.secret("client_key"),
+            "client_secret": self.account.secret("client_secret"),
+            "grant_type": "refresh_token",
+            "refresh_token": token.refresh_token,
+        }
+        self.token = request_token(
+            self.client, f"{API}/oauth/token/", form, platform="tiktok", previous=token, now=now
+        )
+        return self.token
+
+    def creator_info(self) -> JSONObject:
+        return self._post("/post/publish/creator_info/query/", {})
+
+    def publish(self, delivery: Delivery) -> Published:
+        message = delivery.message
+        self.check(message)
+        video = message.media[0]
+        data = video.require_data()
+        with preliminary():
+            info = self.creator_info()
+            options = info.get("privacy_level_options")
+            allowed = [o for o in options if isinstance(o, str)] if isinstance(options, list) else []
+            privacy = self.account.settings.get("privacy_level") or (
+                "PUBLIC_TO_EVERYONE"
+                if "PUBLIC_TO_EVERYONE" in allowed
+                else (allowed[0] if allowed else "SELF_ONLY")
+            )
+            if allowed and privacy not in allowed:
+                raise Rejected(f"tiktok: privacy level {privacy} is not allowed for this creator")
+            chunk, spans = chunk_spans(len(data))
+            init = self._post(
+                "/post/publish/video/init/",
+                {
+                    "post_info": {
+                        "title": message.text,
+                        "privacy_level": privacy,
+                        "disable_duet": False,
+                        "disable_comment": False,
+                        "disable_stitch": False,
+                        "video_cover_timestamp_ms": 1000,
+                    },
+                    "source_info": {
+                        "source": "FILE_UPLOAD",
+                        "video_size": len(data),
+                        "chunk_size": chunk,
+                        "total_chunk_count": len(spans),
+                    },
+                },
+            )
+        publish_id, upload_url = init.get("publish_id"), init.get("upload_url")
+        if not isinstance(publish_id, str) or not isinstance(upload_url, str):
+            raise Rejected("tiktok: upload was not initialized")
+        for first, last in spans:
+            headers = {"Content-Type": video.mime_type, "Content-Range": f"bytes {first}-{last}/{len(data)}"}
+            put = self.client.build_request(
+                "PUT", upload_url, content=data[first : last + 1], headers=headers
+            )
+            check_status(send(self.client, put, platform="tiktok"), platform="tiktok", detail="video upload")
+        return self._await(publish_id)
+
+    def _await(self, publish_id: str) -> Published:
+        """Poll the publish status. The video is already with TikTok, so no error from here on may
+        become a retry: past the poll budget, or when polling fails, the post is ``pending``."""
+        for attempt in range(self.poll_attempts):
+            try:
+                status = self._post("/post/publish/status/fetch/", {"publish_id": publish_id})
+            except ConnectorError:
+                return Published(remote_id=publish_id, pending=True)
+            state = status.get("status")
+            if state == "PUBLISH_COMPLETE":
+                ids = status.get("publicaly_available_post_id") or status.get("publicly_available_post_id")
+                post_id = str(ids[0]) if isinstance(ids, list) and ids else None
+                if post_id is None:
+                    return Published(remote_id=publish_id, pending=True)  # private posts have no public id
+                return Published(remote_id=post_id, url=f"https://www.tiktok.com/video/{post_id}")
+            if state == "FAILED":
+                raise Rejected(f"tiktok: publishing failed: {status.get('fail_reason') or 'no reason given'}")
+            if attempt + 1 < self.poll_attempts:
+                self.sleep(2.0)
+        return Published(remote_id=publish_id, pending=True)
+
+    def fetch_metrics(self, remote_id: str) -> Metrics:
+        data = self._post(
+            "/video/query/",
+            {"filters": {"video_ids": [remote_id]}},
+            params={"fields": "id,like_count,comment_count,share_count,view_count"},
+        )
+        videos = data.get("videos")
+        video: dict[str, Any] = as_object(videos[0]) if isinstance(videos, list) and videos else {}
+        if not video:
+            raise Rejected(f"tiktok: video {remote_id} not found")
+
+        def count(key: str) -> int | None:
+            value = video.get(key)
+            return value if isinstance(value, int) else None
+
+        return Metrics(
+            fetched_at=datetime.now(UTC),
+            likes=count("like_count"),
+            replies=count("comment_count"),
+            reposts=count("share_count"),
+            views=count("view_count"),
+        )

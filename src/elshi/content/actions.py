@@ -1,0 +1,228 @@
+"""Every write to narratives, claims, campaigns and posts.
+
+``check_*`` authorises, ``do_*`` changes data and audits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from elshi.audit.log import record
+from elshi.content.models import (
+    EDITABLE_STATES,
+    Campaign,
+    Claim,
+    ClaimOverride,
+    Narrative,
+    Post,
+    PostState,
+    Variant,
+)
+from elshi.missions.models import Channel, Mission
+from elshi.missions.permissions import Perm, has_perm, is_ministry_admin, require
+
+
+def _label(acting_user: Any) -> str | None:
+    return None if acting_user is not None else "cli"
+
+
+# Narratives, claims and campaigns: ministry-wide, curated by HQ editors and administrators.
+
+
+def check_curate(acting_user: Any) -> None:
+    if acting_user is not None and not (
+        is_ministry_admin(acting_user) or has_perm(acting_user, Perm.CURATE, None)
+    ):
+        raise PermissionDenied(
+            _("Only HQ editors and administrators curate narratives, claims and campaigns.")
+        )
+
+
+def do_save(
+    obj: Narrative | Claim | Campaign, *, acting_user: Any, m2m: dict[str, list[Any]] | None = None
+) -> Any:
+    obj.full_clean()
+    creating = obj.pk is None
+    with transaction.atomic():
+        obj.save()
+        for name, values in (m2m or {}).items():
+            getattr(obj, name).set(values)
+        kind = obj._meta.model_name
+        record(
+            acting_user, f"{kind}.{'create' if creating else 'update'}", obj, actor_label=_label(acting_user)
+        )
+    return obj
+
+
+def do_verify_claim(claim: Claim, *, acting_user: Any) -> Claim:
+    with transaction.atomic():
+        claim.verified_by = acting_user
+        claim.verified_at = timezone.now()
+        claim.save(update_fields=["verified_by", "verified_at", "updated_at"])
+        record(
+            acting_user,
+            "claim.verify",
+            claim,
+            changes={"source": claim.source_url},
+            actor_label=_label(acting_user),
+        )
+    return claim
+
+
+# Posts.
+
+
+def check_compose(acting_user: Any, mission: Mission, channels: list[Channel]) -> None:
+    """Mission editors write for and target their own mission; HQ editors any."""
+    require(acting_user, Perm.COMPOSE, mission)
+    for channel in channels:
+        if not has_perm(acting_user, Perm.COMPOSE, channel.mission):
+            raise PermissionDenied(
+                _("You may not target %(channel)s of another mission.") % {"channel": channel}
+            )
+        if channel.mission_id != mission.pk and not has_perm(acting_user, Perm.COMPOSE, None):
+            raise PermissionDenied(str(channel))
+
+
+def check_edit(acting_user: Any, post: Post) -> None:
+    require(acting_user, Perm.COMPOSE, post.mission)
+    if not post.is_editable:
+        raise ValidationError(
+            _("A post that is %(state)s cannot be edited.") % {"state": post.get_state_display()}
+        )
+
+
+def do_save_post(
+    post: Post,
+    *,
+    acting_user: Any,
+    variants: list[dict[str, Any]] | None = None,
+    channels: list[Channel] | None = None,
+    narratives: list[Narrative] | None = None,
+    claims: list[Claim] | None = None,
+) -> Post:
+    """Create or edit a post.
+
+    Editing a post that was cleared sends it back to draft: it must be cleared again.
+    """
+    creating = post.pk is None
+    changes: dict[str, Any] = {}
+    with transaction.atomic():
+        if creating:
+            post.created_by = acting_user
+        elif post.state in (PostState.SCHEDULED, PostState.EXPIRED):
+            changes["state"] = [post.state, PostState.DRAFT]
+            post.state = PostState.DRAFT
+            post.cleared_at = None
+        post.full_clean(exclude=["created_by"])
+        post.save()
+        if acting_user is not None:
+            post.editors.add(acting_user)
+        if channels is not None:
+            post.channels.set(channels)
+        if narratives is not None:
+            post.narratives.set(narratives)
+        if claims is not None:
+            post.claims.set(claims)
+        if variants is not None:
+            kept = []
+            for data in variants:
+                variant, _created = Variant.objects.update_or_create(
+                    post=post,
+                    platform=data["platform"],
+                    language=data["language"],
+                    defaults={
+                        "text": data.get("text", ""),
+                        "link": data.get("link", ""),
+                        "media": data.get("media", []),
+                    },
+                )
+                variant.full_clean()
+                kept.append(variant.pk)
+            post.variants.exclude(pk__in=kept).delete()
+            changes["variants"] = [f"{v['platform']}/{v['language']}" for v in variants]
+        record(
+            acting_user,
+            "post.create" if creating else "post.update",
+            post,
+            mission_slug=post.mission.slug,
+            changes=changes,
+            actor_label=_label(acting_user),
+        )
+    return post
+
+
+def check_reschedule(acting_user: Any, post: Post, when: dt.datetime) -> None:
+    require(acting_user, Perm.COMPOSE, post.mission)
+    if post.state not in EDITABLE_STATES:
+        raise ValidationError(
+            _("A post that is %(state)s cannot be rescheduled.") % {"state": post.get_state_display()}
+        )
+    if when <= timezone.now():
+        raise ValidationError(_("Choose a time in the future."))
+
+
+def do_reschedule(post: Post, when: dt.datetime, *, acting_user: Any) -> Post:
+    """A new time keeps the clearance (the words did not change); an expired post becomes scheduled again."""
+    with transaction.atomic():
+        old = post.scheduled_at
+        post.scheduled_at = when
+        if post.state == PostState.EXPIRED:
+            post.state = PostState.SCHEDULED
+        post.save(update_fields=["scheduled_at", "state", "updated_at"])
+        record(
+            acting_user,
+            "post.reschedule",
+            post,
+            mission_slug=post.mission.slug,
+            changes={"scheduled_at": [old.isoformat() if old else None, when.isoformat()]},
+            actor_label=_label(acting_user),
+        )
+    return post
+
+
+def check_override(acting_user: Any, post: Post, figure: str, reason: str) -> None:
+    require(acting_user, Perm.APPROVE, post.mission)
+    if acting_user.pk == post.created_by_id or post.editors.filter(pk=acting_user.pk).exists():
+        raise PermissionDenied(_("Four eyes: you cannot override a figure in a post you wrote or edited."))
+    if len(reason.strip()) < 10:
+        raise ValidationError(_("Write the reason for the override (at least 10 characters)."))
+
+
+def do_override(post: Post, figure: str, reason: str, *, acting_user: Any) -> ClaimOverride:
+    with transaction.atomic():
+        override, _created = ClaimOverride.objects.update_or_create(
+            post=post, figure=figure, defaults={"reason": reason.strip(), "approved_by": acting_user}
+        )
+        record(
+            acting_user,
+            "post.claim_override",
+            post,
+            mission_slug=post.mission.slug,
+            changes={"figure": figure, "reason": reason.strip()},
+            actor_label=_label(acting_user),
+        )
+    return override
+
+
+def do_cancel(post: Post, *, acting_user: Any) -> Post:
+    require(acting_user, Perm.COMPOSE, post.mission)
+    with transaction.atomic():
+        old = post.state
+        post.state = PostState.CANCELLED
+        post.save(update_fields=["state", "updated_at"])
+        post.clearances.filter(state="open").update(state="withdrawn", closed_at=timezone.now())
+        record(
+            acting_user,
+            "post.cancel",
+            post,
+            mission_slug=post.mission.slug,
+            changes={"state": [old, "cancelled"]},
+        )
+    return post

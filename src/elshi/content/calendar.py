@@ -1,0 +1,191 @@
+"""The publishing calendar (month and week, across missions) and its ICS feeds."""
+
+from __future__ import annotations
+
+import calendar as pycal
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from icalendar import Calendar, Event
+
+from elshi.content import actions
+from elshi.content.models import Campaign, Post, PostState
+from elshi.missions.models import Channel, Mission
+from elshi.missions.permissions import Perm, has_perm, missions_with
+
+SHOWN = [
+    PostState.DRAFT,
+    PostState.IN_CLEARANCE,
+    PostState.CHANGES_REQUESTED,
+    PostState.SCHEDULED,
+    PostState.EXPIRED,
+]
+ICS_SALT = "elshi.ics"
+
+
+def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
+    posts = Post.objects.filter(
+        mission__in=missions_with(request.user, Perm.VIEW), scheduled_at__isnull=False
+    )
+    chosen = {k: request.GET.get(k, "") for k in ("mission", "channel", "campaign", "state")}
+    if chosen["mission"]:
+        posts = posts.filter(mission__slug=chosen["mission"])
+    if chosen["channel"].isdigit():
+        posts = posts.filter(channels__pk=int(chosen["channel"]))
+    if chosen["campaign"].isdigit():
+        posts = posts.filter(campaign_id=int(chosen["campaign"]))
+    posts = (
+        posts.filter(state=chosen["state"])
+        if chosen["state"] in PostState.values
+        else posts.filter(state__in=SHOWN)
+    )
+    return posts.select_related("mission").distinct(), chosen
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    """Month or week; each post at its mission's local time."""
+    view = "week" if request.GET.get("view") == "week" else "month"
+    try:
+        anchor = (
+            dt.date.fromisoformat(request.GET.get("date", ""))
+            if request.GET.get("date")
+            else timezone.now().date()
+        )
+    except ValueError:
+        anchor = timezone.now().date()
+    if view == "month":
+        weeks = pycal.Calendar(firstweekday=0).monthdatescalendar(anchor.year, anchor.month)
+        previous, following = (
+            (anchor.replace(day=1) - dt.timedelta(days=1)),
+            (weeks[-1][-1] + dt.timedelta(days=1)),
+        )
+    else:
+        start = anchor - dt.timedelta(days=anchor.weekday())
+        weeks = [[start + dt.timedelta(days=i) for i in range(7)]]
+        previous, following = start - dt.timedelta(days=7), start + dt.timedelta(days=7)
+    first, last = weeks[0][0], weeks[-1][-1]
+    posts, chosen = _filtered(request)
+    window = posts.filter(
+        scheduled_at__gte=dt.datetime.combine(first - dt.timedelta(days=1), dt.time(), dt.UTC),
+        scheduled_at__lt=dt.datetime.combine(last + dt.timedelta(days=2), dt.time(), dt.UTC),
+    )
+    by_day: dict[dt.date, list[tuple[Post, dt.datetime, bool]]] = {}
+    for post in window.order_by("scheduled_at"):
+        local = post.scheduled_at.astimezone(post.mission.zone)
+        movable = post.is_editable and has_perm(request.user, Perm.COMPOSE, post.mission)
+        by_day.setdefault(local.date(), []).append((post, local, movable))
+    visible = missions_with(request.user, Perm.VIEW)
+    context = {
+        "view": view,
+        "anchor": anchor,
+        "weeks": [[(d, by_day.get(d, [])) for d in w] for w in weeks],
+        "previous": previous,
+        "following": following,
+        "today": timezone.now().date(),
+        "chosen": chosen,
+        "missions": visible,
+        "channels": Channel.objects.filter(mission__in=visible),
+        "campaigns": Campaign.objects.filter(missions__in=visible).distinct(),
+        "states": PostState.choices,
+        "feeds": _feeds(request),
+        "active": "publish",
+    }
+    return render(request, "content/calendar.html", context)
+
+
+def _feeds(request: HttpRequest) -> list[tuple[str, str]]:
+    feeds = []
+    for mission in missions_with(request.user, Perm.VIEW):
+        token = signing.dumps({"u": request.user.pk, "k": "mission", "id": mission.pk}, salt=ICS_SALT)
+        feeds.append((mission.name, request.build_absolute_uri(reverse("ics_feed", args=[token]))))
+    return feeds
+
+
+@login_required
+@require_POST
+def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a post to another day (keeping its local time) or to a given local date and time."""
+    post = get_object_or_404(Post, pk=pk)
+    zone = post.mission.zone
+    try:
+        if request.POST.get("when"):
+            local = dt.datetime.fromisoformat(request.POST["when"]).replace(tzinfo=zone)
+        else:
+            day = dt.date.fromisoformat(request.POST.get("date", ""))
+            current = (
+                post.scheduled_at.astimezone(zone)
+                if post.scheduled_at
+                else dt.datetime.combine(day, dt.time(10), zone)
+            )
+            local = dt.datetime.combine(day, current.timetz().replace(tzinfo=None), zone)
+        when = local.astimezone(dt.UTC)
+        actions.check_reschedule(request.user, post, when)
+    except ValueError:
+        error = _("Give a date as YYYY-MM-DD or a local time as YYYY-MM-DDTHH:MM.")
+    except ValidationError as exc:
+        error = exc.messages[0]
+    else:
+        actions.do_reschedule(post, when, acting_user=request.user)
+        if request.htmx:  # type: ignore[attr-defined]
+            return JsonResponse({"ok": True, "scheduled_at": when.isoformat()})
+        messages.success(request, _("Rescheduled."))
+        return redirect(request.POST.get("next") or reverse("post_detail", args=[pk]))
+    if request.htmx:  # type: ignore[attr-defined]
+        return JsonResponse({"ok": False, "error": error}, status=400)
+    messages.error(request, error)
+    return redirect(reverse("post_detail", args=[pk]))
+
+
+def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A calendar application's subscription: a signed link, valid while its owner may still see the posts."""
+    try:
+        data = signing.loads(token, salt=ICS_SALT)
+    except signing.BadSignature as exc:
+        raise Http404("feed") from exc
+    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None:
+        raise Http404("feed")
+    if data.get("k") == "mission":
+        mission = get_object_or_404(Mission, pk=data.get("id"))
+        if not has_perm(user, Perm.VIEW, mission):
+            raise PermissionDenied("feed")
+        posts, name = Post.objects.filter(mission=mission), mission.name
+    elif data.get("k") == "campaign":
+        campaign = get_object_or_404(Campaign, pk=data.get("id"))
+        allowed = missions_with(user, Perm.VIEW)
+        posts, name = Post.objects.filter(campaign=campaign, mission__in=allowed), campaign.name
+    else:
+        raise Http404("feed")
+    cal = Calendar()
+    cal.add("prodid", "-//elshi//publishing calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"elshi: {name}")
+    for post in posts.filter(state__in=SHOWN, scheduled_at__isnull=False).select_related("mission"):
+        event = Event()
+        event.add("uid", f"post-{post.pk}@elshi")
+        event.add("dtstamp", post.updated_at)
+        event.add("dtstart", post.scheduled_at)
+        event.add("dtend", post.scheduled_at + dt.timedelta(minutes=15))  # type: ignore[operator]
+        event.add("summary", f"{post.title} [{post.get_state_display()}]")
+        event.add("description", "\n\n".join(v.text for v in post.variants.all())[:2000])
+        event.add("url", request.build_absolute_uri(reverse("post_detail", args=[post.pk])))
+        cal.add_component(event)
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="elshi-{data["k"]}-{data["id"]}.ics"'
+    return response
+
+
+def campaign_feed_token(user: Any, campaign: Campaign) -> str:
+    return signing.dumps({"u": user.pk, "k": "campaign", "id": campaign.pk}, salt=ICS_SALT)
