@@ -27,6 +27,7 @@ bench_app = typer.Typer(
     help="Benchmarks: a readable table, then one JSON line of figures.", no_args_is_help=True
 )
 eval_app = typer.Typer(help="Evaluations on labelled data: scores as one JSON line.", no_args_is_help=True)
+sources_app = typer.Typer(help="Listening sources: parse GDELT, feeds, social exports and files.", no_args_is_help=True)
 
 app.command("up")(up_command)
 app.command("serve")(serve_command)
@@ -40,6 +41,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 app.add_typer(bench_app, name="bench")
 app.add_typer(eval_app, name="eval")
+app.add_typer(sources_app, name="sources")
 
 
 @audit_app.command("verify")
@@ -82,6 +84,8 @@ def register_plugins() -> None:
     plugins: list[tuple[Any, str, str, str]] = [
         (bench_app, "analysis", "elshi.analysis.commands", "bench_analysis"),
         (eval_app, "tone", "elshi.analysis.commands", "eval_tone"),
+        (bench_app, "sources", "elshi.sources.commands", "bench_sources"),
+        (sources_app, "parse", "elshi.sources.commands", "sources_parse"),
     ]
     import importlib
 
