@@ -12,6 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
+from elshi.connectors import Account
+
 LAUNCHER = Path(__file__).parent / "pds" / "launcher.mjs"
 INSTALL_HINT = "run `bash tests/connectors/pds/install.sh` (Node 20 and npm) to install @atproto/pds 0.4"
 
@@ -33,6 +37,26 @@ def unavailable_reason() -> str | None:
 class LocalPds:
     url: str
     plc_url: str
+
+
+def create_test_account(pds: LocalPds, handle: str, password: str = "main-pw-0417") -> Account:  # noqa: S107
+    """A real account on the PDS (handle ending in ``.test``) with an app password, as a mission
+    would connect it: the ``Account`` a Bluesky channel holds."""
+    with httpx.Client(timeout=30) as client:
+        created = client.post(
+            f"{pds.url}/xrpc/com.atproto.server.createAccount",
+            json={"handle": handle, "email": f"digital@{handle}", "password": password},
+        )
+        created.raise_for_status()
+        app = client.post(
+            f"{pds.url}/xrpc/com.atproto.server.createAppPassword",
+            json={"name": "elshi"},
+            headers={"Authorization": f"Bearer {created.json()['accessJwt']}"},
+        )
+        app.raise_for_status()
+    return Account(
+        settings={"service": pds.url, "handle": handle}, secrets={"app_password": app.json()["password"]}
+    )
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from elshi.connectors import Account, Delivery, Media, Message, create
 from elshi.connectors.bluesky import BlueskyPublisher, delivery_rkey
 
 from .conftest import tiny_png
-from .pds import LocalPds, running_pds, unavailable_reason
+from .pds import LocalPds, create_test_account, running_pds, unavailable_reason
 
 # CI sets ELSHI_REQUIRE_PDS=1 so that a missing PDS fails the run instead of skipping quietly.
 REQUIRED = os.environ.get("ELSHI_REQUIRE_PDS") == "1"
@@ -40,22 +40,7 @@ def pds() -> Iterator[LocalPds]:
 
 @pytest.fixture(scope="module")
 def account(pds: LocalPds) -> Account:
-    """A real account with a real app password, as a mission would connect it."""
-    with httpx.Client(timeout=30) as client:
-        created = client.post(
-            f"{pds.url}/xrpc/com.atproto.server.createAccount",
-            json={"handle": HANDLE, "email": "digital@kz-berlin.test", "password": "main-pw-0417"},
-        )
-        assert created.status_code == 200, created.text
-        app = client.post(
-            f"{pds.url}/xrpc/com.atproto.server.createAppPassword",
-            json={"name": "elshi"},
-            headers={"Authorization": f"Bearer {created.json()['accessJwt']}"},
-        )
-        assert app.status_code == 200, app.text
-    return Account(
-        settings={"service": pds.url, "handle": HANDLE}, secrets={"app_password": app.json()["password"]}
-    )
+    return create_test_account(pds, HANDLE)
 
 
 def get_record(pds: LocalPds, did: str, rkey: str) -> dict[str, object]:

@@ -155,3 +155,12 @@ def test_polling_failure_after_upload_is_pending_never_a_retry(fake: FakePlatfor
     fake.add("POST", f"{API}/post/publish/status/fetch/", status=503)
     result = publisher(fake).publish(Delivery("d", Message("x", media=(VIDEO,)), WHEN))
     assert result.pending and result.remote_id == "v_pub_file~v2-1.7312345678901234567"
+
+
+def test_pending_post_is_resolved_later(fake: FakePlatform) -> None:
+    fake.add("POST", f"{API}/post/publish/status/fetch/", fixture="tiktok/status_processing")
+    fake.add("POST", f"{API}/post/publish/status/fetch/", fixture="tiktok/status_complete")
+    made = publisher(fake)
+    assert made.resolve("v_pub_file~v2-1.7312345678901234567").pending
+    final = made.resolve("v_pub_file~v2-1.7312345678901234567")
+    assert (final.pending, final.remote_id) == (False, "7312345678901234567")

@@ -148,12 +148,17 @@ class TikTokPublisher(BasePublisher):
                 "PUT", upload_url, content=data[first : last + 1], headers=headers
             )
             check_status(send(self.client, put, platform="tiktok"), platform="tiktok", detail="video upload")
-        return self._await(publish_id)
+        return self._await(publish_id, self.poll_attempts)
 
-    def _await(self, publish_id: str) -> Published:
+    def resolve(self, publish_id: str) -> Published:
+        """One look at a ``pending`` post (for the scheduler to call later): final or still pending;
+        ``Rejected`` when TikTok reports that publishing failed."""
+        return self._await(publish_id, 1)
+
+    def _await(self, publish_id: str, attempts: int) -> Published:
         """Poll the publish status. The video is already with TikTok, so no error from here on may
         become a retry: past the poll budget, or when polling fails, the post is ``pending``."""
-        for attempt in range(self.poll_attempts):
+        for attempt in range(attempts):
             try:
                 status = self._post("/post/publish/status/fetch/", {"publish_id": publish_id})
             except ConnectorError:
@@ -167,7 +172,7 @@ class TikTokPublisher(BasePublisher):
                 return Published(remote_id=post_id, url=f"https://www.tiktok.com/video/{post_id}")
             if state == "FAILED":
                 raise Rejected(f"tiktok: publishing failed: {status.get('fail_reason') or 'no reason given'}")
-            if attempt + 1 < self.poll_attempts:
+            if attempt + 1 < attempts:
                 self.sleep(2.0)
         return Published(remote_id=publish_id, pending=True)
 
