@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from elshi.cli_ops import backup_app_commands, check_command
+from elshi.cli_ops import backup_app_commands, check_command, keys_rotate
 from elshi.cli_people import mission_app, token_app, user_app
 from elshi.cli_server import serve_command, up_command, worker_command
 
@@ -27,7 +27,9 @@ bench_app = typer.Typer(
     help="Benchmarks: a readable table, then one JSON line of figures.", no_args_is_help=True
 )
 eval_app = typer.Typer(help="Evaluations on labelled data: scores as one JSON line.", no_args_is_help=True)
-sources_app = typer.Typer(help="Listening sources: parse GDELT, feeds, social exports and files.", no_args_is_help=True)
+sources_app = typer.Typer(
+    help="Listening sources: parse GDELT, feeds, social exports and files.", no_args_is_help=True
+)
 
 app.command("up")(up_command)
 app.command("serve")(serve_command)
@@ -42,6 +44,9 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(bench_app, name="bench")
 app.add_typer(eval_app, name="eval")
 app.add_typer(sources_app, name="sources")
+keys_app = typer.Typer(help="Keys that encrypt channel credentials at rest.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+keys_app.command("rotate")(keys_rotate)
 
 
 @audit_app.command("verify")

@@ -210,3 +210,47 @@ def restore(
 
 def backup_app_commands() -> dict[str, Callable[..., None]]:
     return {"backup": backup, "restore": restore}
+
+
+def keys_rotate(
+    drop_old: bool = typer.Option(
+        False, "--drop-old", help="Forget the previous keys once everything is re-encrypted."
+    ),
+) -> None:
+    """Add a new credentials key, re-encrypt every stored channel secret and token with it."""
+    setup()
+    from cryptography.fernet import Fernet
+    from django.db import transaction
+
+    from elshi.audit.log import record
+    from elshi.missions.models import Channel
+    from elshi.web import crypto
+
+    from_env = bool(os.environ.get("ELSHI_CREDENTIALS_KEYS", "").strip())
+    if from_env and drop_old:
+        raise fail("keys come from ELSHI_CREDENTIALS_KEYS: remove the old key from that variable yourself", 2)
+    old = crypto.keys()
+    if not from_env:
+        crypto.key_file().write_text(
+            "\n".join(k.decode() for k in [Fernet.generate_key(), *old]) + "\n", "ascii"
+        )
+        crypto.reset_cache()
+    count = 0
+    with transaction.atomic():
+        for channel in Channel.objects.select_for_update().all():
+            channel.secrets_encrypted = crypto.rotate(channel.secrets_encrypted)
+            channel.token_encrypted = crypto.rotate(channel.token_encrypted)
+            channel.save(update_fields=["secrets_encrypted", "token_encrypted"])
+            count += 1
+        record(
+            None,
+            "credentials.rotate",
+            None,
+            changes={"channels": count, "dropped_old": drop_old},
+            actor_label="cli",
+        )
+    if drop_old:
+        crypto.key_file().write_text(crypto.keys()[0].decode() + "\n", "ascii")
+        crypto.reset_cache()
+    where = "ELSHI_CREDENTIALS_KEYS (first key)" if from_env else str(crypto.key_file())
+    console.print(f"re-encrypted the credentials of {count} channel(s) with the newest key in {where}")

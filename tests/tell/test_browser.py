@@ -83,6 +83,7 @@ def test_compose_submit_approve_calendar(
         "/publish/channels/",
         "/publish/calendar/?view=week",
         "/notifications/",
+        "/publish/deliveries/",
         "/tell/posts/new/",
     ],
 )

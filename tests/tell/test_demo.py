@@ -46,4 +46,10 @@ def test_demo_has_every_state_and_loads_twice(
         "demo-approver",
         "demo-hq-approver",
     ]
+    # The cleared post's deliveries go to sandbox channels: recorded at their time, never sent.
+    from elshi.publishing.sending import send
+
+    deliveries = list(cleared.deliveries.select_related("channel"))
+    assert len(deliveries) == 2 and all(d.channel.sandbox for d in deliveries)
+    assert [send(d.pk, now=d.due_at) for d in deliveries] == ["published", "published"]
     assert verify_chain().ok

@@ -124,6 +124,11 @@ def do_decide(clearance: Clearance, verdict: str, comment: str, *, acting_user: 
                 # Cleared after its slot: never sent late; it waits for a new time.
                 late = post.scheduled_at is None or post.scheduled_at <= timezone.now()
                 post.state = PostState.EXPIRED if late else PostState.SCHEDULED
+                if post.state == PostState.SCHEDULED:
+                    from elshi.publishing.actions import do_schedule_deliveries
+
+                    post.save(update_fields=["state", "cleared_at", "updated_at"])
+                    do_schedule_deliveries(post, acting_user=acting_user)
         elif verdict == Verdict.REQUEST_CHANGES:
             clearance.state = ClearanceState.CHANGES_REQUESTED
             clearance.closed_at = timezone.now()

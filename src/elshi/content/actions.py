@@ -117,9 +117,12 @@ def do_save_post(
         if creating:
             post.created_by = acting_user
         elif post.state in (PostState.SCHEDULED, PostState.EXPIRED):
+            from elshi.publishing.actions import do_withdraw_deliveries
+
             changes["state"] = [post.state, PostState.DRAFT]
             post.state = PostState.DRAFT
             post.cleared_at = None
+            do_withdraw_deliveries(post, acting_user=acting_user)
         post.full_clean(exclude=["created_by"])
         post.save()
         if acting_user is not None:
@@ -184,6 +187,11 @@ def do_reschedule(post: Post, when: dt.datetime, *, acting_user: Any) -> Post:
             changes={"scheduled_at": [old.isoformat() if old else None, when.isoformat()]},
             actor_label=_label(acting_user),
         )
+        if post.state == PostState.SCHEDULED:
+            from elshi.publishing.actions import do_reschedule_deliveries, do_schedule_deliveries
+
+            if not do_reschedule_deliveries(post, acting_user=acting_user) and not post.deliveries.exists():
+                do_schedule_deliveries(post, acting_user=acting_user)  # cleared late: none were made yet
     return post
 
 
@@ -218,6 +226,9 @@ def do_cancel(post: Post, *, acting_user: Any) -> Post:
         post.state = PostState.CANCELLED
         post.save(update_fields=["state", "updated_at"])
         post.clearances.filter(state="open").update(state="withdrawn", closed_at=timezone.now())
+        from elshi.publishing.actions import do_withdraw_deliveries
+
+        do_withdraw_deliveries(post, acting_user=acting_user)
         record(
             acting_user,
             "post.cancel",

@@ -169,6 +169,8 @@ def demo_channels_campaign_policy(context: DemoContext) -> None:
                     platform=platform,
                     handle=handle,
                     language=language,
+                    sandbox=True,  # demo channels record deliveries and never send; labelled everywhere
+                    status="ok",
                 ),
                 acting_user=None,
             )

@@ -289,6 +289,8 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_submit": post.state in (PostState.DRAFT, PostState.CHANGES_REQUESTED)
         and has_perm(request.user, Perm.COMPOSE, post.mission),
         "local_time": post.scheduled_at.astimezone(post.mission.zone) if post.scheduled_at else None,
+        "deliveries": post.deliveries.select_related("channel"),
+        "can_resolve": has_perm(request.user, Perm.PUBLISH, post.mission),
         "now": timezone.now(),
         "active": "tell",
     }

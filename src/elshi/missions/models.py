@@ -144,8 +144,15 @@ class Platform(models.TextChoices):
     WEBHOOK = "webhook", _("Webhook")
 
 
+class ChannelStatus(models.TextChoices):
+    NOT_CONNECTED = "not_connected", _("not connected")
+    OK = "ok", _("healthy")
+    ERROR = "error", _("last delivery failed")
+    NEEDS_RECONNECT = "needs_reconnect", _("needs reconnecting")
+
+
 class Channel(models.Model):
-    """A mission's account on one platform. Credentials and health arrive with publishing."""
+    """A mission's account on one platform, with its credentials encrypted at rest."""
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="channels")
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
@@ -154,6 +161,22 @@ class Channel(models.Model):
     )
     language = models.CharField(_("main language"), max_length=3, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    sandbox = models.BooleanField(
+        _("sandbox"),
+        default=False,
+        help_text=_("Records deliveries instead of sending them (demos, rehearsals)."),
+    )
+    settings = models.JSONField(_("settings"), default=dict, blank=True)  # not secret: instance URL, chat id
+    secrets_encrypted = models.TextField(blank=True)  # Fernet, see elshi.web.crypto
+    token_encrypted = models.TextField(blank=True)
+    token_expires_at = models.DateTimeField(_("token expires"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ChannelStatus.choices, default=ChannelStatus.NOT_CONNECTED
+    )
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    limits = models.JSONField(_("limits read from the platform"), default=dict, blank=True)
+    connected_at = models.DateTimeField(_("connected"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -19,6 +19,7 @@ __all__ = [
     "database_config",
     "elshi_home",
     "envbool",
+    "envint",
     "envlist",
     "envstr",
     "email_config",
@@ -44,6 +45,19 @@ def envbool(name: str, default: bool = False) -> bool:
     if value in _FALSE:
         return False
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use one of 1/0, true/false, yes/no, on/off")
+
+
+def envint(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from exc
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} is below the minimum {minimum}")
+    return value
 
 
 def envlist(name: str, default: list[str]) -> list[str]:

@@ -141,6 +141,7 @@ CAPABILITIES: tuple[Capability, ...] = (
                 _("Deliveries"),
                 _("Each post on each channel, with its state and any error."),
                 _("Deliveries appear when a cleared post is scheduled."),
+                url_name="deliveries",
             ),
             Page(
                 "channels",

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "elshi.missions",
     "elshi.content",
     "elshi.clearance",
+    "elshi.publishing",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +93,12 @@ HUEY: dict[str, object] = {
     "name": "elshi",
     "immediate": False,
     "utc": True,
-    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+    # Sending is I/O-bound: threads wait on platforms, so more of them keep deliveries on time.
+    "consumer": {
+        "workers": env.envint("ELSHI_WORKERS", 8, minimum=1),
+        "worker_type": "thread",
+        "periodic": True,
+    },
 }
 if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
@@ -173,6 +179,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "huey": {"propagate": False}},
 }
+
+# Publishing: a first attempt later than the grace period expires instead of going out late; a
+# delivery claimed longer ago than the stuck period (its worker died) is settled by the sweep.
+ELSHI_PUBLISH_GRACE_SECONDS = env.envint("ELSHI_PUBLISH_GRACE_SECONDS", 7200, minimum=60)
+ELSHI_PUBLISH_STUCK_SECONDS = env.envint("ELSHI_PUBLISH_STUCK_SECONDS", 300)
+ELSHI_PUBLISH_TIMEOUT = env.envint("ELSHI_PUBLISH_TIMEOUT", 30, minimum=1)
 
 ELSHI_CAPABILITIES = [
     ("listen", _("Listen")),

@@ -8,6 +8,7 @@ from elshi.clearance import views as clearance_views
 from elshi.content import calendar
 from elshi.content import views as content_views
 from elshi.missions import views as mission_views
+from elshi.publishing import views as publishing_views
 from elshi.web import twofactor, views
 from elshi.web.api import api
 
@@ -71,6 +72,9 @@ urlpatterns = [
     path("clear/policies/<int:pk>/edit/", clearance_views.policy_edit, name="policy_edit"),
     path("publish/calendar/", calendar.calendar_view, name="calendar"),
     path("publish/channels/", mission_views.channel_list, name="channel_list"),
+    path("publish/channels/<int:pk>/", publishing_views.channel_detail, name="channel_detail"),
+    path("publish/deliveries/", publishing_views.board, name="deliveries"),
+    path("publish/deliveries/<int:pk>/resolve/", publishing_views.resolve, name="delivery_resolve"),
     path("ical/<str:token>.ics", calendar.ics_feed, name="ics_feed"),
     path("<slug:key>/", views.capability, name="capability"),
 ]

@@ -1,0 +1,56 @@
+"""Between a stored channel and a connector: decrypting its account, storing refreshed tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from django.conf import settings
+
+from elshi import connectors
+from elshi.connectors import Account, Token
+from elshi.missions.models import Channel
+from elshi.web.crypto import decrypt_json, encrypt_json
+
+__all__ = ["account_of", "connector_name", "http_client", "publisher_for", "set_credentials", "store_token"]
+
+
+def connector_name(channel: Channel) -> str:
+    return "sandbox" if channel.sandbox else channel.platform
+
+
+def account_of(channel: Channel) -> Account:
+    token = decrypt_json(channel.token_encrypted)
+    settings_ = dict(channel.settings)
+    if channel.sandbox:
+        settings_ = {"rules": channel.platform, "name": f"{channel.platform}:{channel.handle}", **settings_}
+    return Account(
+        settings=settings_,
+        secrets=decrypt_json(channel.secrets_encrypted) or {},
+        token=Token.from_json(token) if token else None,
+    )
+
+
+def set_credentials(
+    channel: Channel, *, secrets: dict[str, str] | None = None, token: Token | None = None
+) -> None:
+    """Encrypt and set; the caller saves the channel."""
+    if secrets is not None:
+        channel.secrets_encrypted = encrypt_json(secrets)
+    if token is not None:
+        store_token(channel, token)
+
+
+def store_token(channel: Channel, token: Token) -> None:
+    channel.token_encrypted = encrypt_json(token.to_json())
+    channel.token_expires_at = token.expires_at
+
+
+def http_client(**kwargs: Any) -> httpx.Client:
+    """One client per worker thread; generous timeouts, since a timeout after sending means 'unconfirmed'."""
+    timeout = httpx.Timeout(getattr(settings, "ELSHI_PUBLISH_TIMEOUT", 30.0), connect=10.0)
+    return httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": "elshi"}, **kwargs)
+
+
+def publisher_for(channel: Channel, client: httpx.Client) -> Any:
+    return connectors.create(connector_name(channel), client, account_of(channel))

@@ -1,0 +1,194 @@
+"""Sending one delivery, exactly once.
+
+1. Claim it with one conditional UPDATE (``state in (scheduled, failed_retryable) and due``):
+   the row count says whether this worker won.
+2. Refresh the token if it is about to expire; validate against the platform's rules again.
+3. Publish with the delivery's stable key (the platform's own idempotency where it has one).
+4. Store the remote id and URL the moment the platform confirms.
+
+Retry only when the platform certainly did not take the post (``NotSent``, ``RateLimited``);
+when the outcome is unknown (timeout after sending, crash), the delivery becomes
+``unconfirmed`` for a person to check, unless the connector's idempotency makes a re-send
+harmless. A delivery whose first attempt comes later than the grace period is not sent late:
+it expires and asks for a new time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from elshi.connectors import (
+    AuthError,
+    ConnectorError,
+    InvalidMessage,
+    Media,
+    Message,
+    NotSent,
+    OutcomeUnknown,
+    RateLimited,
+)
+from elshi.connectors import Delivery as Outgoing
+from elshi.content.models import PostState
+from elshi.missions.models import Channel, ChannelStatus
+from elshi.publishing.accounts import http_client, publisher_for, store_token
+from elshi.publishing.models import CLAIMABLE, Delivery, DeliveryState
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+METRIC_AGES = [dt.timedelta(hours=h) for h in (1, 6, 24, 72, 168, 720)]
+_local = threading.local()
+
+
+def _client() -> httpx.Client:
+    client: httpx.Client | None = getattr(_local, "client", None)
+    if client is None:
+        client = _local.client = http_client()
+    return client
+
+
+def delivery_key(delivery: Delivery) -> str:
+    return f"elshi-{delivery.pk}"
+
+
+def message_for(delivery: Delivery) -> Message:
+    variant = delivery.variant
+    if variant is None:
+        raise InvalidMessage([f"no variant for {delivery.channel.platform}"])
+    media = tuple(
+        Media(
+            mime_type=item.get("mime_type") or _mime(item.get("url", "")),
+            url=item.get("url") or None,
+            alt_text=item.get("alt", ""),
+            filename=item.get("name", "media"),
+        )
+        for item in variant.media or []
+    )
+    return Message(text=variant.text, media=media, link=variant.link or None, language=variant.language)
+
+
+def _mime(url: str) -> str:
+    suffix = url.rsplit(".", 1)[-1].lower() if "." in url else ""
+    return {
+        "jpg": "image/jpeg",
+        "jpeg": "image/jpeg",
+        "png": "image/png",
+        "gif": "image/gif",
+        "webp": "image/webp",
+        "mp4": "video/mp4",
+        "mov": "video/quicktime",
+    }.get(suffix, "application/octet-stream")
+
+
+def claim(delivery_id: int, now: dt.datetime) -> bool:
+    claimed = Delivery.objects.filter(pk=delivery_id, state__in=CLAIMABLE, due_at__lte=now).update(
+        state=DeliveryState.PUBLISHING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    return claimed == 1
+
+
+def _finish(delivery: Delivery, state: str, error: str = "", **fields: Any) -> None:
+    """Move a claimed delivery on; only from 'publishing', so nothing overwrites a later decision."""
+    now = timezone.now()
+    values: dict[str, Any] = {"state": state, **fields}
+    if error:
+        values |= {"last_error": error[:2000], "last_error_at": now}
+    Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.PUBLISHING).update(**values)
+
+
+def _channel_health(channel: Channel, status: str, error: str = "") -> None:
+    values: dict[str, Any] = {"status": status}
+    if error:
+        values |= {"last_error": error[:2000], "last_error_at": timezone.now()}
+    Channel.objects.filter(pk=channel.pk).update(**values)
+
+
+def _retry(delivery: Delivery, error: str, after: float | None = None) -> str:
+    attempts = delivery.attempts
+    if attempts >= MAX_ATTEMPTS:
+        _finish(delivery, DeliveryState.FAILED_PERMANENT, f"gave up after {attempts} attempts: {error}")
+        return DeliveryState.FAILED_PERMANENT
+    delay = after if after is not None else min(30 * 2 ** (attempts - 1), 3600)
+    due = timezone.now() + dt.timedelta(seconds=delay)
+    _finish(delivery, DeliveryState.FAILED_RETRYABLE, error, due_at=due)
+    from elshi.publishing.tasks import enqueue
+
+    transaction.on_commit(lambda: enqueue(delivery.pk, due))
+    return DeliveryState.FAILED_RETRYABLE
+
+
+def send(delivery_id: int, *, client: httpx.Client | None = None, now: dt.datetime | None = None) -> str:
+    """Send one delivery if it is due and nobody else has claimed it. Returns the state it ends in."""
+    now = now or timezone.now()
+    if not claim(delivery_id, now):
+        return "skipped"
+    delivery = Delivery.objects.select_related("channel", "variant", "post").get(pk=delivery_id)
+    channel = delivery.channel
+    grace = dt.timedelta(seconds=getattr(settings, "ELSHI_PUBLISH_GRACE_SECONDS", 7200))
+    if delivery.post.state != PostState.SCHEDULED:
+        _finish(delivery, DeliveryState.CANCELLED, f"post is {delivery.post.state}")
+        return DeliveryState.CANCELLED
+    if delivery.attempts == 1 and now - delivery.due_at > grace:
+        _finish(delivery, DeliveryState.EXPIRED, f"not sent within {grace} of its time; choose a new time")
+        return DeliveryState.EXPIRED
+    publisher = None
+    try:
+        publisher = publisher_for(channel, client or _client())
+        refreshed = publisher.refresh_if_needed(now)
+        if refreshed is not None:
+            store_token(channel, refreshed)
+            channel.save(update_fields=["token_encrypted", "token_expires_at"])
+        message = message_for(delivery)
+        problems = publisher.validate(message)
+        if problems:
+            raise InvalidMessage(problems)
+        result = publisher.publish(
+            Outgoing(key=delivery_key(delivery), message=message, created_at=delivery.created_at)
+        )
+    except RateLimited as exc:
+        return _retry(delivery, str(exc), after=exc.retry_after)
+    except NotSent as exc:
+        return _retry(delivery, str(exc))
+    except OutcomeUnknown as exc:
+        if publisher is not None and publisher.idempotent:
+            return _retry(delivery, f"{exc} (re-sending is safe: the platform deduplicates)")
+        _finish(delivery, DeliveryState.UNCONFIRMED, f"{exc}: check the channel before sending again")
+        return DeliveryState.UNCONFIRMED
+    except AuthError as exc:
+        _finish(delivery, DeliveryState.FAILED_PERMANENT, str(exc))
+        _channel_health(channel, ChannelStatus.NEEDS_RECONNECT, str(exc))
+        return DeliveryState.FAILED_PERMANENT
+    except ConnectorError as exc:
+        _finish(delivery, DeliveryState.FAILED_PERMANENT, str(exc))
+        _channel_health(channel, ChannelStatus.ERROR, str(exc))
+        return DeliveryState.FAILED_PERMANENT
+    except Exception as exc:  # noqa: BLE001 - we cannot know whether it went out: a person checks
+        log.exception("delivery %s failed unexpectedly", delivery_id)
+        _finish(delivery, DeliveryState.UNCONFIRMED, f"unexpected error: {exc!r}; check the channel")
+        return DeliveryState.UNCONFIRMED
+    finally:
+        if (
+            publisher is not None
+            and publisher.token is not None
+            and publisher.token != publisher.account.token
+        ):
+            store_token(channel, publisher.token)
+            channel.save(update_fields=["token_encrypted", "token_expires_at"])
+    _finish(
+        delivery,
+        DeliveryState.PUBLISHED,
+        remote_id=result.remote_id[:300],
+        remote_url=(result.url or "")[:500],
+        published_at=now,
+        next_metrics_at=now + METRIC_AGES[0],
+    )
+    _channel_health(channel, ChannelStatus.OK)
+    return DeliveryState.PUBLISHED

@@ -1,0 +1,72 @@
+"""Huey tasks: send each delivery at its time, sweep for missed or stuck ones, collect metrics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from elshi.publishing.models import CLAIMABLE, Delivery, DeliveryState
+
+log = logging.getLogger(__name__)
+
+
+@db_task()
+def send_delivery(delivery_id: int) -> str:
+    from elshi.publishing.sending import send
+
+    return send(delivery_id)
+
+
+def enqueue(delivery_id: int, due_at: dt.datetime) -> None:
+    """Queue a send for the delivery's time; the claim makes a duplicate enqueue harmless."""
+    if due_at <= timezone.now():
+        send_delivery(delivery_id)
+    else:
+        send_delivery.schedule((delivery_id,), eta=due_at)
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_deliveries() -> dict[str, int]:
+    """Every minute: re-queue due deliveries (after a restart) and settle those a dead worker left behind."""
+    from elshi.connectors import REGISTRY
+    from elshi.publishing.accounts import connector_name
+
+    now = timezone.now()
+    due = list(
+        Delivery.objects.filter(state__in=CLAIMABLE, due_at__lte=now).values_list("pk", flat=True)[:5000]
+    )
+    for pk in due:
+        send_delivery(pk)
+    stuck_after = dt.timedelta(seconds=getattr(settings, "ELSHI_PUBLISH_STUCK_SECONDS", 300))
+    settled = 0
+    for delivery in Delivery.objects.filter(
+        state=DeliveryState.PUBLISHING, claimed_at__lt=now - stuck_after
+    ).select_related("channel"):
+        factory = REGISTRY.get(connector_name(delivery.channel))
+        idempotent = bool(getattr(factory, "idempotent", False))
+        if idempotent:
+            # The platform deduplicates on the delivery key: sending again publishes at most once.
+            state, error = (
+                DeliveryState.FAILED_RETRYABLE,
+                "worker stopped while sending; re-sending (deduplicated)",
+            )
+        else:
+            state, error = DeliveryState.UNCONFIRMED, "worker stopped while sending: check the channel"
+        settled += Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.PUBLISHING).update(
+            state=state, last_error=error, last_error_at=now, due_at=now
+        )
+        if idempotent:
+            send_delivery(delivery.pk)
+    return {"queued": len(due), "settled": settled}
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def collect_metrics() -> int:
+    from elshi.publishing.metrics import collect_due
+
+    return collect_due()

@@ -1,0 +1,175 @@
+"""Publish: the deliveries board, decisions on unconfirmed or failed deliveries, channel health."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from elshi.audit.log import record
+from elshi.connectors.catalog import CATALOG
+from elshi.missions.models import Channel, ChannelStatus
+from elshi.missions.permissions import Perm, has_perm, missions_with, require
+from elshi.publishing import actions
+from elshi.publishing.accounts import account_of, set_credentials
+from elshi.publishing.models import NEEDS_A_PERSON, Delivery, DeliveryState
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    visible = missions_with(request.user, Perm.VIEW)
+    deliveries = Delivery.objects.filter(post__mission__in=visible).select_related("post__mission", "channel")
+    counts = dict(deliveries.values_list("state").annotate(n=Count("pk")))
+    state = request.GET.get("state", "")
+    if state in DeliveryState.values:
+        deliveries = deliveries.filter(state=state)
+    mission = request.GET.get("mission", "")
+    if mission:
+        deliveries = deliveries.filter(post__mission__slug=mission)
+    page = Paginator(deliveries.order_by("-due_at"), 50).get_page(request.GET.get("page"))
+    columns = [(value, label, counts.get(value, 0)) for value, label in DeliveryState.choices]
+    return render(
+        request,
+        "publishing/board.html",
+        {
+            "page": page,
+            "columns": columns,
+            "state": state,
+            "mission": mission,
+            "missions": visible,
+            "needs_person": NEEDS_A_PERSON,
+            "active": "publish",
+        },
+    )
+
+
+@login_required
+@require_POST
+def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(Delivery.objects.select_related("post__mission", "channel"), pk=pk)
+    try:
+        actions.check_resolve(request.user, delivery)
+        if request.POST.get("decision") == "published":
+            url = forms.URLField(assume_scheme="https").clean(request.POST.get("url", ""))
+            actions.do_mark_published(delivery, url, acting_user=request.user)
+            messages.success(request, _("Recorded as published. It will not be sent again."))
+        elif request.POST.get("decision") == "send_again":
+            actions.do_send_again(delivery, acting_user=request.user)
+            messages.success(request, _("Sending again now."))
+        else:
+            messages.error(request, _("Choose 'mark published' or 'send again'."))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    except PermissionDenied as exc:
+        if not has_perm(request.user, Perm.VIEW, delivery.post.mission):
+            raise
+        messages.error(request, str(exc))
+    return redirect(request.POST.get("next") or "deliveries")
+
+
+class ConnectForm(forms.Form):
+    sandbox = forms.BooleanField(
+        label=gettext_lazy("Sandbox: record deliveries instead of sending them"), required=False
+    )
+
+    def __init__(self, *args: object, channel: Channel, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        info = CATALOG.get(channel.platform)
+        self.setting_names = list(info.settings) if info else []
+        self.secret_names = list(info.secrets) if info else []
+        for name in self.setting_names:
+            self.fields[f"setting_{name}"] = forms.CharField(
+                label=name.replace("_", " "), initial=channel.settings.get(name, ""), required=False
+            )
+        for name in self.secret_names:
+            self.fields[f"secret_{name}"] = forms.CharField(
+                label=name.replace("_", " "),
+                required=False,
+                widget=forms.PasswordInput(render_value=False),
+                help_text=gettext_lazy("Stored encrypted. Leave empty to keep the current value."),
+            )
+        self.fields["access_token"] = forms.CharField(
+            label=gettext_lazy("access token"),
+            required=False,
+            widget=forms.PasswordInput(render_value=False),
+            help_text=gettext_lazy(
+                "For platforms connected with OAuth: paste a token issued for this account, or leave empty."
+            ),
+        )
+        self.fields["sandbox"].initial = channel.sandbox
+
+
+@login_required
+def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    channel = get_object_or_404(Channel.objects.select_related("mission"), pk=pk)
+    require(request.user, Perm.VIEW, channel.mission)
+    can_connect = has_perm(request.user, Perm.PUBLISH, channel.mission)
+    form = ConnectForm(request.POST or None, channel=channel) if can_connect else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("connect")
+        if form.is_valid():
+            _save_connection(request, channel, form)
+            messages.success(request, _("Channel connection saved."))
+            return redirect("channel_detail", pk)
+    account = account_of(channel)
+    stored = {"secrets": sorted(account.secrets), "token": account.token is not None}
+    recent = channel.deliveries.select_related("post").order_by("-due_at")[:20]
+    return render(
+        request,
+        "publishing/channel.html",
+        {
+            "channel": channel,
+            "form": form,
+            "stored": stored,
+            "recent": recent,
+            "info": CATALOG.get(channel.platform),
+            "now": timezone.now(),
+            "active": "publish",
+        },
+    )
+
+
+def _save_connection(request: HttpRequest, channel: Channel, form: ConnectForm) -> None:
+    from elshi.connectors import Token
+
+    data = form.cleaned_data
+    secrets = dict(account_of(channel).secrets)
+    secrets |= {n: data[f"secret_{n}"] for n in form.secret_names if data.get(f"secret_{n}")}
+    channel.settings = {
+        **channel.settings,
+        **{n: data[f"setting_{n}"] for n in form.setting_names if data.get(f"setting_{n}")},
+    }
+    channel.sandbox = data["sandbox"]
+    set_credentials(
+        channel,
+        secrets=secrets,
+        token=Token(access_token=data["access_token"]) if data["access_token"] else None,
+    )
+    missing = [n for n in form.setting_names if not channel.settings.get(n)] + [
+        n for n in form.secret_names if not secrets.get(n)
+    ]
+    channel.status = ChannelStatus.OK if channel.sandbox or not missing else ChannelStatus.NOT_CONNECTED
+    channel.connected_at = timezone.now()
+    channel.save()
+    record(
+        request.user,
+        "channel.connect",
+        channel,
+        mission_slug=channel.mission.slug,
+        changes={
+            "sandbox": channel.sandbox,
+            "settings": sorted(channel.settings),
+            "secrets_set": sorted(secrets),
+            "missing": missing,
+        },
+    )
