@@ -44,6 +44,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(bench_app, name="bench")
 app.add_typer(eval_app, name="eval")
 app.add_typer(sources_app, name="sources")
+creative_app = typer.Typer(help="Story cards and short vertical videos from JSON specs.", no_args_is_help=True)
+app.add_typer(creative_app, name="creative")
 keys_app = typer.Typer(help="Keys that encrypt channel credentials at rest.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 keys_app.command("rotate")(keys_rotate)
@@ -90,6 +92,10 @@ def register_plugins() -> None:
         (bench_app, "analysis", "elshi.analysis.commands", "bench_analysis"),
         (eval_app, "tone", "elshi.analysis.commands", "eval_tone"),
         (bench_app, "sources", "elshi.sources.commands", "bench_sources"),
+        (bench_app, "publishing", "elshi.publishing.bench", "bench_publishing"),
+        (bench_app, "creative", "elshi.creative.commands", "bench_creative"),
+        (creative_app, "card", "elshi.creative.commands", "render_card_spec"),
+        (creative_app, "video", "elshi.creative.commands", "render_video_spec"),
         (sources_app, "parse", "elshi.sources.commands", "sources_parse"),
     ]
     import importlib

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -67,12 +68,25 @@ def message_for(delivery: Delivery) -> Message:
         Media(
             mime_type=item.get("mime_type") or _mime(item.get("url", "")),
             url=item.get("url") or None,
+            data=_local_bytes(item.get("url", "")),
             alt_text=item.get("alt", ""),
             filename=item.get("name", "media"),
         )
         for item in variant.media or []
     )
     return Message(text=variant.text, media=media, link=variant.link or None, language=variant.language)
+
+
+def _local_bytes(url: str) -> bytes | None:
+    """Media stored by elshi (under MEDIA_URL) is uploaded from disk; a path may not leave MEDIA_ROOT."""
+    prefix = "/" + settings.MEDIA_URL.lstrip("/")
+    if not url.startswith(prefix):
+        return None
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = (root / url[len(prefix) :]).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise InvalidMessage([f"media file {url} is missing"])
+    return path.read_bytes()
 
 
 def _mime(url: str) -> str:
@@ -108,7 +122,9 @@ def _channel_health(channel: Channel, status: str, error: str = "") -> None:
     values: dict[str, Any] = {"status": status}
     if error:
         values |= {"last_error": error[:2000], "last_error_at": timezone.now()}
-    Channel.objects.filter(pk=channel.pk).update(**values)
+        Channel.objects.filter(pk=channel.pk).update(**values)
+    elif channel.status != status:  # a healthy channel is not rewritten on every delivery
+        Channel.objects.filter(pk=channel.pk).update(**values)
 
 
 def _retry(delivery: Delivery, error: str, after: float | None = None) -> str:

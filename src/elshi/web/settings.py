@@ -98,6 +98,9 @@ HUEY: dict[str, object] = {
         "workers": env.envint("ELSHI_WORKERS", 8, minimum=1),
         "worker_type": "thread",
         "periodic": True,
+        # Idle workers poll a SQLite queue at most a second apart (Huey's default backs off to 10 s).
+        "initial_delay": 0.05,
+        "max_delay": 1.0,
     },
 }
 if REDIS_URL:
