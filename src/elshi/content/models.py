@@ -215,3 +215,61 @@ class ClaimOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.figure}: {self.reason[:40]}"
+
+
+class AssetKind(models.TextChoices):
+    CARD = "card", _("story card")
+    VIDEO = "video", _("vertical video")
+    IMAGE = "image", _("image")
+
+
+class AssetState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RENDERING = "rendering", _("rendering")
+    READY = "ready", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class Brand(models.Model):
+    """A brand kit: the ministry's (no mission) or a mission's overrides, as elshi.creative.BrandKit data."""
+
+    mission = models.OneToOneField(
+        Mission, null=True, blank=True, on_delete=models.CASCADE, related_name="brand"
+    )
+    data = models.JSONField(_("brand kit"), default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"brand of {self.mission or 'the ministry'}"
+
+
+class Asset(models.Model):
+    """A rendered card, video or image, with its alt text and provenance; media attached to variants."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="assets")
+    kind = models.CharField(_("kind"), max_length=10, choices=AssetKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    spec = models.JSONField(_("specification"), default=dict)
+    file = models.CharField(max_length=300, blank=True)  # relative to MEDIA_ROOT
+    alt_text = models.TextField(_("alt text"), blank=True)
+    ai_generated = models.BooleanField(_("AI-made"), default=False)
+    provenance = models.JSONField(default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=AssetState.choices, default=AssetState.QUEUED)
+    progress = models.FloatField(default=0.0)
+    stage = models.CharField(max_length=100, blank=True)
+    error = models.TextField(blank=True)
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="assets")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def media_url(self) -> str:
+        return f"/{settings.MEDIA_URL.strip('/')}/{self.file}" if self.file else ""

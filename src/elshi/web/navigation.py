@@ -100,6 +100,7 @@ CAPABILITIES: tuple[Capability, ...] = (
                 _("Studio"),
                 _("Story cards, short vertical videos and labelled AI images."),
                 _("Built from claims and narratives."),
+                url_name="studio",
             ),
         ),
     ),

@@ -6,6 +6,7 @@ from django.urls import include, path
 from elshi.audit import views as audit_views
 from elshi.clearance import views as clearance_views
 from elshi.content import calendar
+from elshi.content import studio_views
 from elshi.content import views as content_views
 from elshi.missions import views as mission_views
 from elshi.publishing import views as publishing_views
@@ -66,6 +67,11 @@ urlpatterns = [
     path("tell/posts/<int:pk>/override/", clearance_views.override, name="post_override"),
     path("tell/posts/<int:pk>/reschedule/", calendar.reschedule, name="post_reschedule"),
     path("tell/posts/<int:pk>/cancel/", content_views.post_cancel, name="post_cancel"),
+    path("tell/studio/", studio_views.studio_home, name="studio"),
+    path("tell/studio/card/", studio_views.new_card, name="studio_card"),
+    path("tell/studio/video/", studio_views.new_video, name="studio_video"),
+    path("tell/studio/assets/<int:pk>/", studio_views.asset_detail, name="asset_detail"),
+    path("media/<path:path>", studio_views.media, name="media"),
     path("clear/queue/", clearance_views.queue, name="clear_queue"),
     path("clear/policies/", clearance_views.policies, name="policies"),
     path("clear/policies/new/", clearance_views.policy_edit, name="policy_create"),

@@ -1,0 +1,217 @@
+"""Tell → Studio pages: assets of the missions one may see; cards made at once, videos in the worker."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from elshi.content import studio
+from elshi.content.models import Asset, AssetKind, AssetState, Claim
+from elshi.missions.models import Mission
+from elshi.missions.permissions import Perm, has_perm, missions_with, require
+
+LANGUAGES = [
+    ("kk", "Қазақша"),
+    ("ru", "Русский"),
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("zh", "中文"),
+    ("ar", "العربية"),
+    ("tr", "Türkçe"),
+]
+
+
+class CardForm(forms.Form):
+    mission = forms.ModelChoiceField(queryset=Mission.objects.none(), label=gettext_lazy("Mission"))
+    template = forms.ChoiceField(
+        label=gettext_lazy("Card"),
+        choices=[("number", gettext_lazy("Number card from a claim")), ("quote", gettext_lazy("Quote card"))],
+    )
+    claim = forms.ModelChoiceField(queryset=Claim.objects.all(), required=False, label=gettext_lazy("Claim"))
+    quote = forms.CharField(
+        required=False, label=gettext_lazy("Quote"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attribution = forms.CharField(required=False, label=gettext_lazy("Attribution"))
+    language = forms.ChoiceField(choices=LANGUAGES, label=gettext_lazy("Language"))
+    size = forms.ChoiceField(choices=[(s, s) for s in studio.SIZES], label=gettext_lazy("Size"))
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("template") == "number":
+            claim = data.get("claim")
+            if claim is None:
+                self.add_error("claim", _("Choose the claim the card shows."))
+            elif claim.status != "verified":
+                self.add_error("claim", _("Only a verified, unexpired claim can be made into a card."))
+        elif not data.get("quote") or not data.get("attribution"):
+            self.add_error("quote", _("A quote card needs the quote and who said it."))
+        return data
+
+
+class VideoForm(forms.Form):
+    mission = forms.ModelChoiceField(queryset=Mission.objects.none(), label=gettext_lazy("Mission"))
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    cards = forms.ModelMultipleChoiceField(
+        queryset=Asset.objects.none(),
+        label=gettext_lazy("Cards, in order"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    captions = forms.CharField(
+        label=gettext_lazy("Captions, one line per card"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    seconds = forms.FloatField(label=gettext_lazy("Seconds per card"), min_value=1.5, max_value=15, initial=4)
+    language = forms.ChoiceField(choices=LANGUAGES, label=gettext_lazy("Caption language"))
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        cards, captions = list(data.get("cards") or []), str(data.get("captions") or "").splitlines()
+        if cards and len([c for c in captions if c.strip()]) != len(cards):
+            self.add_error("captions", _("Write exactly one caption line per chosen card."))
+        return data
+
+
+@login_required
+def studio_home(request: HttpRequest) -> HttpResponse:
+    visible = missions_with(request.user, Perm.VIEW)
+    assets = Asset.objects.filter(mission__in=visible).select_related("mission")
+    kind = request.GET.get("kind", "")
+    if kind in AssetKind.values:
+        assets = assets.filter(kind=kind)
+    composers = missions_with(request.user, Perm.COMPOSE)
+    card_form = video_form = None
+    if composers.exists():
+        card_form = CardForm(initial={"mission": getattr(request, "mission", None)})
+        card_form.fields["mission"].queryset = composers  # type: ignore[attr-defined]
+        video_form = VideoForm()
+        video_form.fields["mission"].queryset = composers  # type: ignore[attr-defined]
+        video_form.fields["cards"].queryset = Asset.objects.filter(  # type: ignore[attr-defined]
+            mission__in=composers, kind=AssetKind.CARD, state=AssetState.READY
+        )
+    return render(
+        request,
+        "content/studio.html",
+        {
+            "assets": assets[:60],
+            "kind": kind,
+            "kinds": AssetKind.choices,
+            "card_form": card_form,
+            "video_form": video_form,
+            "active": "tell",
+        },
+    )
+
+
+@login_required
+def new_card(request: HttpRequest) -> HttpResponse:
+    composers = missions_with(request.user, Perm.COMPOSE)
+    if request.method != "POST" or not composers.exists():
+        raise PermissionDenied("studio")
+    form = CardForm(request.POST)
+    form.fields["mission"].queryset = composers  # type: ignore[attr-defined]
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("studio")
+    data = form.cleaned_data
+    if data["template"] == "number":
+        spec, title = studio.claim_card_spec(data["claim"], data["language"]), str(data["claim"])
+    else:
+        spec = {
+            "template": "quote",
+            "quote": data["quote"],
+            "attribution": data["attribution"],
+            "language": data["language"],
+        }
+        title = data["quote"][:80]
+    try:
+        asset = studio.do_render_card(
+            data["mission"],
+            spec,
+            data["size"],
+            acting_user=request.user,
+            title=title,
+            claim=data.get("claim"),
+        )
+    except Exception as exc:  # noqa: BLE001 - the renderer's error (text too long, font missing) is the user's to fix
+        messages.error(request, _("The card could not be made: %(error)s") % {"error": exc})
+        return redirect("studio")
+    return redirect("asset_detail", asset.pk)
+
+
+@login_required
+def new_video(request: HttpRequest) -> HttpResponse:
+    composers = missions_with(request.user, Perm.COMPOSE)
+    if request.method != "POST" or not composers.exists():
+        raise PermissionDenied("studio")
+    form = VideoForm(request.POST)
+    form.fields["mission"].queryset = composers  # type: ignore[attr-defined]
+    form.fields["cards"].queryset = Asset.objects.filter(  # type: ignore[attr-defined]
+        mission__in=composers,
+        kind=AssetKind.CARD,
+        state=AssetState.READY,
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("studio")
+    data = form.cleaned_data
+    captions = [c.strip() for c in data["captions"].splitlines() if c.strip()]
+    asset = studio.do_queue_video(
+        data["mission"],
+        list(data["cards"]),
+        captions,
+        data["seconds"],
+        data["language"],
+        acting_user=request.user,
+        title=data["title"],
+    )
+    messages.success(request, _("The video is rendering in the background; this page shows its progress."))
+    return redirect("asset_detail", asset.pk)
+
+
+@login_required
+def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    asset = get_object_or_404(Asset.objects.select_related("mission", "created_by"), pk=pk)
+    require(request.user, Perm.VIEW, asset.mission)
+    template = "content/_asset_progress.html" if request.htmx else "content/asset.html"  # type: ignore[attr-defined]
+    return render(
+        request,
+        template,
+        {
+            "asset": asset,
+            "can_compose": has_perm(request.user, Perm.COMPOSE, asset.mission),
+            "active": "tell",
+        },
+    )
+
+
+@login_required
+def media(request: HttpRequest, path: str) -> FileResponse:
+    """Stored media, for people who may see the asset's mission (assets are internal until published)."""
+    relative = path.lstrip("/")
+    stem = relative.rsplit(".", 1)[0]
+    asset = (
+        Asset.objects.filter(file=relative).first()
+        or Asset.objects.filter(file__startswith=stem + ".").first()
+    )
+    if asset is None:
+        raise Http404(path)
+    require(request.user, Perm.VIEW, asset.mission)
+    root = Path(settings.MEDIA_ROOT).resolve()
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        raise Http404(path)
+    content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    return FileResponse(target.open("rb"), content_type=content_type)
