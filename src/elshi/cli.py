@@ -46,6 +46,8 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(sources_app, name="sources")
 creative_app = typer.Typer(help="Story cards and short vertical videos from JSON specs.", no_args_is_help=True)
 app.add_typer(creative_app, name="creative")
+train_app = typer.Typer(help="Train the bundled models from train-ok data in ../shared/data.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
 keys_app = typer.Typer(help="Keys that encrypt channel credentials at rest.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 keys_app.command("rotate")(keys_rotate)
@@ -91,6 +93,10 @@ def register_plugins() -> None:
     plugins: list[tuple[Any, str, str, str]] = [
         (bench_app, "analysis", "elshi.analysis.commands", "bench_analysis"),
         (eval_app, "tone", "elshi.analysis.commands", "eval_tone"),
+        (eval_app, "mentions", "elshi.analysis.commands", "eval_mentions"),
+        (eval_app, "narratives", "elshi.analysis.commands", "eval_narratives"),
+        (train_app, "tone", "elshi.analysis.commands", "train_tone"),
+        (app, "analyze", "elshi.analysis.commands", "analyze"),
         (bench_app, "sources", "elshi.sources.commands", "bench_sources"),
         (bench_app, "publishing", "elshi.publishing.bench", "bench_publishing"),
         (bench_app, "creative", "elshi.creative.commands", "bench_creative"),

@@ -45,27 +45,51 @@ def _setup(base_url: str, deliveries: int, channels: int, due_in: float) -> None
 
     call_command("migrate", verbosity=0)
     author = get_user_model().objects.create(username="bench")
-    mission = Mission.objects.create(slug="bench", name="Bench", kind="embassy", host_country="DE", city="Berlin",
-                                     timezone="Europe/Berlin", languages=["en"])
+    mission = Mission.objects.create(
+        slug="bench",
+        name="Bench",
+        kind="embassy",
+        host_country="DE",
+        city="Berlin",
+        timezone="Europe/Berlin",
+        languages=["en"],
+    )
     made = []
     for i in range(channels):
-        channel = Channel(mission=mission, platform="mastodon", handle=f"@bench{i}@loopback", status="ok",
-                          settings={"base_url": base_url})
+        channel = Channel(
+            mission=mission,
+            platform="mastodon",
+            handle=f"@bench{i}@loopback",
+            status="ok",
+            settings={"base_url": base_url},
+        )
         set_credentials(channel, token=Token(access_token=f"channel-{i}"))
         made.append(channel)
     Channel.objects.bulk_create(made)
     made = list(Channel.objects.order_by("pk"))
     due = timezone.now() + dt.timedelta(seconds=due_in)
     per_post = channels
-    posts = Post.objects.bulk_create([
-        Post(mission=mission, title=f"bench {p}", created_by=author, state=PostState.SCHEDULED, scheduled_at=due)
-        for p in range((deliveries + per_post - 1) // per_post)
-    ])
-    variants = Variant.objects.bulk_create([
-        Variant(post=p, platform="mastodon", language="en", text=f"Benchmark post {p.pk}") for p in posts
-    ])
-    rows = [Delivery(post=posts[i // per_post], channel=made[i % per_post], variant=variants[i // per_post], due_at=due)
-            for i in range(deliveries)]
+    posts = Post.objects.bulk_create(
+        [
+            Post(
+                mission=mission,
+                title=f"bench {p}",
+                created_by=author,
+                state=PostState.SCHEDULED,
+                scheduled_at=due,
+            )
+            for p in range((deliveries + per_post - 1) // per_post)
+        ]
+    )
+    variants = Variant.objects.bulk_create(
+        [Variant(post=p, platform="mastodon", language="en", text=f"Benchmark post {p.pk}") for p in posts]
+    )
+    rows = [
+        Delivery(
+            post=posts[i // per_post], channel=made[i % per_post], variant=variants[i // per_post], due_at=due
+        )
+        for i in range(deliveries)
+    ]
     Delivery.objects.bulk_create(rows, batch_size=2000)
     for pk in Delivery.objects.values_list("pk", flat=True):
         send_delivery.schedule((pk,), eta=due)
@@ -88,14 +112,25 @@ def bench_publishing(
     channels: int = typer.Option(500, min=1, help="Channels they are spread over."),
     latency: float = typer.Option(0.1, min=0.0, help="Seconds the platform takes to answer each post."),
     workers: int = typer.Option(256, min=1, help="Worker threads (ELSHI_WORKERS)."),
-    redis_url: str = typer.Option("", "--redis", help="Run the queue on this Redis (e.g. redis://127.0.0.1:6379/14)."),
+    redis_url: str = typer.Option(
+        "", "--redis", help="Run the queue on this Redis (e.g. redis://127.0.0.1:6379/14)."
+    ),
     timeout: float = typer.Option(300.0, help="Give up waiting after this many seconds past the due time."),
 ) -> None:
     """p50/p95/max lateness, sent, duplicates and losses for deliveries all due at once."""
-    with tempfile.TemporaryDirectory(prefix="elshi-bench-") as home, LoopbackPlatform(latency_s=latency) as platform:
-        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "ELSHI_SECRET_KEY"}}
-        env |= {"ELSHI_HOME": home, "ELSHI_WORKERS": str(workers), "DJANGO_SETTINGS_MODULE": "elshi.web.settings",
-                "ELSHI_PUBLISH_STUCK_SECONDS": "3600"}
+    with (
+        tempfile.TemporaryDirectory(prefix="elshi-bench-") as home,
+        LoopbackPlatform(latency_s=latency) as platform,
+    ):
+        env = {
+            k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "ELSHI_SECRET_KEY"}
+        }
+        env |= {
+            "ELSHI_HOME": home,
+            "ELSHI_WORKERS": str(workers),
+            "DJANGO_SETTINGS_MODULE": "elshi.web.settings",
+            "ELSHI_PUBLISH_STUCK_SECONDS": "3600",
+        }
         if redis_url:
             env["REDIS_URL"] = redis_url
             import redis
@@ -103,11 +138,20 @@ def bench_publishing(
             redis.Redis.from_url(redis_url).flushdb()
         me = [sys.executable, "-m", "elshi.publishing.bench"]
         typer.echo(f"creating {deliveries:,} deliveries on {channels} channels …")
-        setup = subprocess.run([*me, "setup", platform.url, str(deliveries), str(channels), "20"], env=env,  # noqa: S603
-                               capture_output=True, text=True, check=True)
+        setup = subprocess.run(
+            [*me, "setup", platform.url, str(deliveries), str(channels), "20"],
+            env=env,  # noqa: S603
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         due = float(setup.stdout.strip().splitlines()[-1])
-        worker = subprocess.Popen([sys.executable, "-m", "elshi", "worker"], env=env,  # noqa: S603
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "elshi", "worker"],
+            env=env,  # noqa: S603
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         typer.echo(f"worker started with {workers} threads; deliveries due in {due - time.time():.0f} s …")
         try:
             while time.time() < due + timeout and len(platform.received) < deliveries:
@@ -119,8 +163,17 @@ def bench_publishing(
                 worker.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 worker.kill()
-        states = json.loads(subprocess.run([*me, "states"], env=env, capture_output=True, text=True,  # noqa: S603
-                                           check=True).stdout.strip().splitlines()[-1])
+        states = json.loads(
+            subprocess.run(
+                [*me, "states"],
+                env=env,
+                capture_output=True,
+                text=True,  # noqa: S603
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         received = list(platform.received)
         lateness = sorted(max(0.0, r.at - due) for r in received) or [float("nan")]
         figures = {
@@ -139,8 +192,10 @@ def bench_publishing(
             "states": states,
         }
     typer.echo(f"{'queue':<10}{'sent':>8}{'dup':>6}{'lost':>6}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
-    typer.echo(f"{figures['queue']:<10}{figures['sent']:>8}{figures['duplicates']:>6}{figures['losses']:>6}"
-               f"{figures['p50_lateness_s']:>8}{figures['p95_lateness_s']:>8}{figures['max_lateness_s']:>8}")
+    typer.echo(
+        f"{figures['queue']:<10}{figures['sent']:>8}{figures['duplicates']:>6}{figures['losses']:>6}"
+        f"{figures['p50_lateness_s']:>8}{figures['p95_lateness_s']:>8}{figures['max_lateness_s']:>8}"
+    )
     typer.echo(json.dumps(figures))
 
 

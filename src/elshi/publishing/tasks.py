@@ -16,10 +16,11 @@ log = logging.getLogger(__name__)
 
 
 @db_task()
-def send_delivery(delivery_id: int) -> str:
+def send_delivery(delivery_id: int) -> None:
+    """Send one delivery. The outcome lives on the delivery row, so nothing is stored as a task result."""
     from elshi.publishing.sending import send
 
-    return send(delivery_id)
+    log.info("delivery %s: %s", delivery_id, send(delivery_id))
 
 
 def enqueue(delivery_id: int, due_at: dt.datetime) -> None:

