@@ -74,3 +74,13 @@ def test_hq_editor_at_an_embassy_is_local(missions: dict[str, Any]) -> None:
     actions.do_set_role(user, missions["berlin"], "hq_editor", acting_user=None)
     assert has_perm(user, Perm.COMPOSE, missions["berlin"])
     assert not has_perm(user, Perm.COMPOSE, missions["washington"])
+
+
+def test_hq_approver_reads_every_mission_but_approves_only_by_policy(missions: dict[str, Any]) -> None:
+    from elshi.missions import actions
+
+    user, _ = actions.do_create_user("hq-appr", password="correct-horse-battery-42", acting_user=None)
+    actions.do_set_role(user, missions["astana-hq"], "approver", acting_user=None)
+    assert has_perm(user, Perm.VIEW, missions["berlin"])
+    assert not has_perm(user, Perm.APPROVE, missions["berlin"])  # a policy step must name HQ approvers
+    assert not has_perm(user, Perm.COMPOSE, missions["berlin"])

@@ -3,7 +3,8 @@
 Roles are held per mission. A role grants its permissions at that mission
 only, with two exceptions for roles held at a headquarters mission: an
 ``admin`` there (and a Django superuser) administers every mission, and an
-``hq_editor`` there writes for every mission (``HQ_WIDE``). Views, API endpoints and CLI
+``hq_editor`` there writes for every mission, and an ``approver`` there reads every
+mission (to clear what policies send to HQ) (``HQ_WIDE``). Views, API endpoints and CLI
 commands all ask ``has_perm`` / ``missions_with`` / ``require``.
 """
 
@@ -54,6 +55,8 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
 # What a role held at an HQ mission grants at every mission.
 HQ_WIDE: dict[str, frozenset[Perm]] = {
     Role.HQ_EDITOR: frozenset({Perm.VIEW, Perm.LISTEN, Perm.COMPOSE, Perm.CURATE, Perm.ANALYSE}),
+    # HQ approvers clear posts of every mission whose policy asks for HQ: they must read them.
+    Role.APPROVER: frozenset({Perm.VIEW, Perm.LISTEN}),
 }
 
 
