@@ -21,7 +21,7 @@ DEMO_PASSWORD = "demo-pass-for-tests-7"
 EXPECTED = {
     "demo-admin": {"astana-hq", "berlin", "washington", "beijing", "ankara", "london"},
     "demo-hq-editor": {"astana-hq", "berlin", "washington", "beijing", "ankara", "london"},  # writes for all
-    "demo-hq-approver": {"astana-hq", "berlin", "washington", "beijing", "ankara", "london"},  # reads all to clear
+    "demo-hq-approver": {"astana-hq", "berlin", "washington", "beijing", "ankara", "london"},  # reads all
     "demo-approver": {"berlin"},
     "demo-editor": {"berlin"},
     "demo-analyst": {"washington"},

@@ -1,4 +1,4 @@
-"""The issue's 'done when', in one path: compose (UI), two-step clearance by others (API), calendar and ICS."""
+"""The issue's "done when" in one path: compose (UI), two-step clearance (API), calendar and ICS."""
 
 from __future__ import annotations
 
