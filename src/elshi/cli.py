@@ -44,9 +44,15 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(bench_app, name="bench")
 app.add_typer(eval_app, name="eval")
 app.add_typer(sources_app, name="sources")
-creative_app = typer.Typer(help="Story cards and short vertical videos from JSON specs.", no_args_is_help=True)
+creative_app = typer.Typer(
+    help="Story cards and short vertical videos from JSON specs.",
+    no_args_is_help=True,
+)
 app.add_typer(creative_app, name="creative")
-train_app = typer.Typer(help="Train the bundled models from train-ok data in ../shared/data.", no_args_is_help=True)
+train_app = typer.Typer(
+    help="Train the bundled models from train-ok data in ../shared/data.",
+    no_args_is_help=True,
+)
 app.add_typer(train_app, name="train")
 keys_app = typer.Typer(help="Keys that encrypt channel credentials at rest.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")

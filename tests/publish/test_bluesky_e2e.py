@@ -38,16 +38,26 @@ def pds() -> Iterator[LocalPds]:
 
 
 def _records(pds: LocalPds, did: str) -> list[dict[str, Any]]:
-    response = httpx.get(f"{pds.url}/xrpc/com.atproto.repo.listRecords",
-                         params={"repo": did, "collection": "app.bsky.feed.post", "limit": "100"})
+    response = httpx.get(
+        f"{pds.url}/xrpc/com.atproto.repo.listRecords",
+        params={"repo": did, "collection": "app.bsky.feed.post", "limit": "100"},
+    )
     response.raise_for_status()
     return list(response.json()["records"])
 
 
-def test_cleared_posts_reach_the_pds_once(pds: LocalPds, write_post: Any, people: dict[str, Any],
-                                         missions: dict[str, Any], settings: Any, tmp_path: Path) -> None:
+def test_cleared_posts_reach_the_pds_once(
+    pds: LocalPds,
+    write_post: Any,
+    people: dict[str, Any],
+    missions: dict[str, Any],
+    settings: Any,
+    tmp_path: Path,
+) -> None:
     account = create_test_account(pds, HANDLE)
-    channel = Channel(mission=missions["berlin"], platform="bluesky", handle=HANDLE, settings=dict(account.settings))
+    channel = Channel(
+        mission=missions["berlin"], platform="bluesky", handle=HANDLE, settings=dict(account.settings)
+    )
     set_credentials(channel, secrets=dict(account.secrets))
     channel = mission_actions.do_save_channel(channel, acting_user=None)
 
@@ -57,7 +67,9 @@ def test_cleared_posts_reach_the_pds_once(pds: LocalPds, write_post: Any, people
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "baiterek.png").write_bytes(tiny_png(48, 32))
     second = _cleared(write_post, people, channel)
-    second.variants.update(text="Astana tonight", media=[{"url": "/media/baiterek.png", "alt": "The Baiterek tower at dusk"}])
+    second.variants.update(
+        text="Astana tonight", media=[{"url": "/media/baiterek.png", "alt": "The Baiterek tower at dusk"}]
+    )
 
     deliveries = [first.deliveries.get(), second.deliveries.get()]
     assert [send(d.pk, now=d.due_at) for d in deliveries] == ["published", "published"]

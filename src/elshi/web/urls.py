@@ -5,8 +5,7 @@ from django.urls import include, path
 
 from elshi.audit import views as audit_views
 from elshi.clearance import views as clearance_views
-from elshi.content import calendar
-from elshi.content import studio_views
+from elshi.content import calendar, studio_views
 from elshi.content import views as content_views
 from elshi.missions import views as mission_views
 from elshi.publishing import views as publishing_views
