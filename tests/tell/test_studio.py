@@ -125,3 +125,102 @@ def test_video_from_cards_renders_in_the_worker(
     assert video.state == AssetState.READY and video.progress == 1.0
     assert (media_root / video.file).stat().st_size > 10_000
     assert (media_root / video.file).with_suffix(".srt").read_text().count("-->") == 2
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "creative" / "fixtures"
+
+
+@pytest.fixture
+def image_endpoint(settings: Any, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """A configured OpenAI-compatible endpoint, answering with the recorded payload."""
+    import base64
+    import io
+    import json
+
+    import httpx
+
+    from elshi.content import studio
+
+    settings.ELSHI_IMAGE_BACKEND = "openai"
+    settings.ELSHI_IMAGE_BASE_URL = "http://127.0.0.1:8080/v1"
+    settings.ELSHI_IMAGE_MODEL = "sd-turbo"
+    settings.ELSHI_IMAGE_API_KEY = "sk-test"
+    seen: list[Any] = []
+
+    # The recorded answer's shape, with a picture large enough to carry the label (the recorded one is 96 px).
+    payload = json.loads((FIXTURES / "openai_images_b64.json").read_text())
+    picture = Image.new("RGB", (512, 512), (40, 120, 170))
+    for x in range(0, 512, 32):
+        picture.paste((200, 170, 40), (x, 300, x + 16, 512))
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    payload["data"][0]["b64_json"] = base64.b64encode(buffer.getvalue()).decode()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=payload)
+
+    monkeypatch.setattr(studio, "image_client", lambda: httpx.Client(transport=httpx.MockTransport(answer)))
+    return seen
+
+
+def test_ai_image_is_labelled_and_carries_its_provenance(
+    people: dict[str, Any], missions: dict[str, Any], media_root: Path, image_endpoint: list[Any]
+) -> None:
+    from elshi.creative import read_provenance
+
+    client = _client(people["author"])
+    assert "No image generator is configured" not in client.get("/tell/studio/").content.decode()
+    response = client.post(
+        "/tell/studio/image/",
+        {
+            "mission": missions["berlin"].pk,
+            "prompt": "Baiterek tower at dusk, watercolour",
+            "language": "kk",
+            "alt_text": "A watercolour of the Baiterek tower at dusk",
+        },
+        follow=True,
+    )
+    assert "No image was made" not in response.content.decode(), response.content.decode()[-1500:]
+    asset = Asset.objects.get(kind="image")
+    assert response.redirect_chain[-1][0] == f"/tell/studio/assets/{asset.pk}/"
+    assert str(image_endpoint[0].url) == "http://127.0.0.1:8080/v1/images/generations"
+    assert asset.ai_generated and asset.provenance["model"] == "sd-turbo"
+    assert asset.provenance["prompt"] == "Baiterek tower at dusk, watercolour"
+    assert asset.provenance["made_by"] == "author@berlin"
+    read = read_provenance(media_root / asset.file)
+    assert read.source_type == "trainedAlgorithmicMedia"
+    with (
+        Image.open(media_root / asset.file) as labelled,
+        Image.open(media_root / asset.spec["original"]) as original,
+    ):
+        assert (
+            labelled.size == original.size and labelled.tobytes() != original.tobytes()
+        )  # the label is drawn
+    # The unlabelled original is never served.
+    assert client.get("/" + "media/" + asset.spec["original"]).status_code == 404
+
+    # Four eyes on the label: the maker cannot remove it; an approver can, with a reason (audited).
+    assert (
+        client.post(f"/tell/studio/assets/{asset.pk}/waive-label/", {"reason": "x" * 20}).status_code == 403
+    )
+    approver = _client(people["approver"])
+    assert "Remove the visible AI label" in approver.get(f"/tell/studio/assets/{asset.pk}/").content.decode()
+    approver.post(
+        f"/tell/studio/assets/{asset.pk}/waive-label/",
+        {"reason": "Used as an illustration, credited in text."},
+    )
+    asset.refresh_from_db()
+    assert asset.spec["label_waiver"]["removed_by"] == "approver"
+    assert (
+        read_provenance(media_root / asset.file).source_type == "trainedAlgorithmicMedia"
+    )  # metadata still says so
+    from elshi.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="asset.label_waived").exists()
+
+
+def test_no_generator_by_default(people: dict[str, Any]) -> None:
+    page = _client(people["author"]).get("/tell/studio/").content.decode()
+    assert "No image generator is configured" in page
+    assert _client(people["author"]).post("/tell/studio/image/", {}).status_code == 403

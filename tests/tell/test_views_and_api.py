@@ -296,3 +296,26 @@ def test_pages_render_for_every_role(people: dict[str, Any], write_post: Any, te
             if who != "outsider" or url not in ("/clear/policies/",):
                 assert status == 200, (who, url)
     _ = json
+
+
+def test_alt_text_rule_through_the_api(people: dict[str, Any], tell: dict[str, Any]) -> None:
+    payload = {
+        "mission": "berlin",
+        "title": "Card",
+        "channels": [tell["mastodon"].pk],
+        "claims": [tell["claim2024"].pk],
+        "scheduled_at": (timezone.now() + dt.timedelta(days=2)).isoformat(),
+        "variants": [
+            {
+                "platform": "mastodon",
+                "language": "en",
+                "text": EN,
+                "media": [{"url": "https://cdn.example/card.png", "alt": ""}],
+            }
+        ],
+    }
+    client = _bearer(people["author"])
+    post_id = client.post("/api/v1/posts", payload, content_type="application/json").json()["id"]
+    refused = client.post(f"/api/v1/posts/{post_id}/submit")
+    assert refused.status_code == 422
+    assert any("alt text is required" in p for p in refused.json()["variants"][0]["problems"])

@@ -218,3 +218,50 @@ def test_mission_editor_cannot_target_another_missions_channel(
     with pytest.raises(PermissionDenied):
         content_actions.check_compose(people["author"], missions["washington"], [])
     content_actions.check_compose(tell["hq_editor"], missions["washington"], [tell["x_us"]])
+
+
+def test_media_without_alt_text_cannot_be_submitted(write_post: Any, people: dict[str, Any]) -> None:
+    post = write_post()
+    content_actions.do_save_post(
+        post,
+        acting_user=people["author"],
+        variants=[
+            {
+                "platform": "mastodon",
+                "language": "en",
+                "text": EN,
+                "media": [{"url": "https://cdn.example/a.png", "alt": ""}],
+            }
+        ],
+    )
+    with pytest.raises(actions.SubmissionInvalid, match="alt text is required"):
+        actions.check_submit(people["author"], post)
+    content_actions.do_save_post(
+        post,
+        acting_user=people["author"],
+        variants=[
+            {
+                "platform": "mastodon",
+                "language": "en",
+                "text": EN,
+                "media": [{"url": "https://cdn.example/a.png", "alt": "image.png"}],
+            }
+        ],
+    )
+    with pytest.raises(actions.SubmissionInvalid, match="does not describe"):
+        actions.check_submit(people["author"], post)
+    content_actions.do_save_post(
+        post,
+        acting_user=people["author"],
+        variants=[
+            {
+                "platform": "mastodon",
+                "language": "en",
+                "text": EN,
+                "media": [
+                    {"url": "https://cdn.example/a.png", "alt": "Kazakhstan's rank, 24th, on a blue card"}
+                ],
+            }
+        ],
+    )
+    actions.check_submit(people["author"], post)

@@ -166,3 +166,89 @@ def render_video_now(asset_id: int) -> None:
             "captions": [f"{relative[:-4]}.srt", f"{relative[:-4]}.vtt"],
         },
     )
+
+
+def image_backend_config() -> dict[str, Any]:
+    return {
+        "backend": settings.ELSHI_IMAGE_BACKEND,
+        "base_url": settings.ELSHI_IMAGE_BASE_URL,
+        "model": settings.ELSHI_IMAGE_MODEL,
+        "api_key": settings.ELSHI_IMAGE_API_KEY,
+    }
+
+
+def image_client() -> Any:
+    import httpx
+
+    return httpx.Client(timeout=httpx.Timeout(120.0, connect=10.0))
+
+
+def do_generate_image(
+    mission: Mission, prompt: str, language: str, alt_text: str, *, acting_user: Any
+) -> Asset:
+    """An AI image: labelled visibly and in its metadata; the unlabelled original is kept for a waiver."""
+    from elshi.creative import ImageRequest, check_alt_text, make_backend
+
+    alt = check_alt_text(alt_text, asset="image")
+    with image_client() as client:
+        backend = make_backend(image_backend_config(), client=client)
+        generated = backend.generate(
+            ImageRequest(prompt=prompt, made_by=f"{acting_user.get_username()}@{mission.slug}")
+        )
+    relative, path = _target("image", "png")
+    original = relative[:-4] + "-original.png"  # never served: not an asset file
+    generated.image.save(Path(settings.MEDIA_ROOT) / original)
+    generated.save(path, language, alt)
+    with transaction.atomic():
+        asset = Asset.objects.create(
+            mission=mission,
+            kind=AssetKind.IMAGE,
+            title=prompt[:200],
+            file=relative,
+            alt_text=alt,
+            ai_generated=True,
+            provenance=generated.provenance.to_dict(),
+            state=AssetState.READY,
+            progress=1.0,
+            spec={
+                "prompt": prompt,
+                "language": language,
+                "original": original,
+                "revised_prompt": generated.revised_prompt,
+            },
+            created_by=acting_user,
+        )
+        record(
+            acting_user,
+            "asset.generate",
+            asset,
+            mission_slug=mission.slug,
+            changes={"backend": asset.provenance.get("backend"), "model": asset.provenance.get("model")},
+        )
+    return asset
+
+
+def do_waive_label(asset: Asset, reason: str, *, acting_user: Any) -> Asset:
+    """An approver drops the visible label, with a reason; the metadata still says AI-made."""
+    from PIL import Image
+
+    from elshi.creative import GeneratedImage, LabelWaiver
+    from elshi.creative.provenance import Provenance
+
+    waiver = LabelWaiver(removed_by=acting_user.get_username(), reason=reason)
+    with Image.open(Path(settings.MEDIA_ROOT) / asset.spec["original"]) as source:
+        generated = GeneratedImage(source.copy(), Provenance.from_dict(asset.provenance))
+    generated.save(
+        Path(settings.MEDIA_ROOT) / asset.file, asset.spec.get("language", ""), asset.alt_text, waiver=waiver
+    )
+    with transaction.atomic():
+        asset.spec = {**asset.spec, "label_waiver": {"removed_by": waiver.removed_by, "reason": reason}}
+        asset.save(update_fields=["spec"])
+        record(
+            acting_user,
+            "asset.label_waived",
+            asset,
+            mission_slug=asset.mission.slug,
+            changes={"reason": reason},
+        )
+    return asset

@@ -87,8 +87,11 @@ def studio_home(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in AssetKind.values:
         assets = assets.filter(kind=kind)
+    query = request.GET.get("q", "").strip()
+    if query:
+        assets = assets.filter(title__icontains=query) | assets.filter(alt_text__icontains=query)
     composers = missions_with(request.user, Perm.COMPOSE)
-    card_form = video_form = None
+    card_form = video_form = image_form = None
     if composers.exists():
         card_form = CardForm(initial={"mission": getattr(request, "mission", None)})
         card_form.fields["mission"].queryset = composers  # type: ignore[attr-defined]
@@ -97,6 +100,9 @@ def studio_home(request: HttpRequest) -> HttpResponse:
         video_form.fields["cards"].queryset = Asset.objects.filter(  # type: ignore[attr-defined]
             mission__in=composers, kind=AssetKind.CARD, state=AssetState.READY
         )
+        if settings.ELSHI_IMAGE_BACKEND != "none":
+            image_form = ImageForm()
+            image_form.fields["mission"].queryset = composers  # type: ignore[attr-defined]
     return render(
         request,
         "content/studio.html",
@@ -104,6 +110,8 @@ def studio_home(request: HttpRequest) -> HttpResponse:
             "assets": assets[:60],
             "kind": kind,
             "kinds": AssetKind.choices,
+            "q": query,
+            "image_form": image_form,
             "card_form": card_form,
             "video_form": video_form,
             "active": "tell",
@@ -186,11 +194,19 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     asset = get_object_or_404(Asset.objects.select_related("mission", "created_by"), pk=pk)
     require(request.user, Perm.VIEW, asset.mission)
     template = "content/_asset_progress.html" if request.htmx else "content/asset.html"  # type: ignore[attr-defined]
+    can_waive = (
+        asset.ai_generated
+        and asset.kind == AssetKind.IMAGE
+        and not asset.spec.get("label_waiver")
+        and asset.created_by_id != request.user.pk
+        and has_perm(request.user, Perm.APPROVE, asset.mission)
+    )
     return render(
         request,
         template,
         {
             "asset": asset,
+            "can_waive": can_waive,
             "can_compose": has_perm(request.user, Perm.COMPOSE, asset.mission),
             "active": "tell",
         },
@@ -215,3 +231,61 @@ def media(request: HttpRequest, path: str) -> FileResponse:
         raise Http404(path)
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     return FileResponse(target.open("rb"), content_type=content_type)
+
+
+class ImageForm(forms.Form):
+    mission = forms.ModelChoiceField(queryset=Mission.objects.none(), label=gettext_lazy("Mission"))
+    prompt = forms.CharField(
+        label=gettext_lazy("What to draw"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+    language = forms.ChoiceField(choices=LANGUAGES, label=gettext_lazy("Language of the label"))
+    alt_text = forms.CharField(
+        label=gettext_lazy("Alt text"),
+        max_length=1000,
+        help_text=gettext_lazy("Describe the image for people who cannot see it."),
+    )
+
+
+@login_required
+def new_image(request: HttpRequest) -> HttpResponse:
+    composers = missions_with(request.user, Perm.COMPOSE)
+    if request.method != "POST" or not composers.exists() or settings.ELSHI_IMAGE_BACKEND == "none":
+        raise PermissionDenied("studio")
+    form = ImageForm(request.POST)
+    form.fields["mission"].queryset = composers  # type: ignore[attr-defined]
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("studio")
+    data = form.cleaned_data
+    try:
+        asset = studio.do_generate_image(
+            data["mission"], data["prompt"], data["language"], data["alt_text"], acting_user=request.user
+        )
+    except Exception as exc:  # noqa: BLE001 - the endpoint's refusal or failure is shown, nothing is saved
+        messages.error(request, _("No image was made: %(error)s") % {"error": exc})
+        return redirect("studio")
+    return redirect("asset_detail", asset.pk)
+
+
+@login_required
+def waive_label(request: HttpRequest, pk: int) -> HttpResponse:
+    asset = get_object_or_404(Asset.objects.select_related("mission"), pk=pk)
+    require(request.user, Perm.APPROVE, asset.mission)
+    if request.method != "POST" or not asset.ai_generated or asset.kind != AssetKind.IMAGE:
+        raise PermissionDenied("label")
+    if asset.created_by_id == request.user.pk:
+        messages.error(
+            request, _("Four eyes: someone else must decide to remove the label of an image you made.")
+        )
+        return redirect("asset_detail", pk)
+    reason = request.POST.get("reason", "").strip()
+    if len(reason) < 10:
+        messages.error(request, _("Write the reason for removing the label (at least 10 characters)."))
+        return redirect("asset_detail", pk)
+    studio.do_waive_label(asset, reason, acting_user=request.user)
+    messages.success(
+        request, _("The visible label was removed; the file's metadata still says it is AI-made.")
+    )
+    return redirect("asset_detail", pk)

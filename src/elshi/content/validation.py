@@ -81,6 +81,19 @@ def media_of(variant: Variant) -> tuple[Media, ...]:
     return tuple(items)
 
 
+def alt_text_problems(variant: Variant) -> list[str]:
+    """Alt text is required on every image and video, and must describe it."""
+    from elshi.creative import AltTextMissing, check_alt_text
+
+    problems = []
+    for position, item in enumerate(variant.media or [], start=1):
+        try:
+            check_alt_text(item.get("alt"), asset=f"{variant.platform}: media {position}")
+        except AltTextMissing as exc:
+            problems.append(str(exc))
+    return problems
+
+
 def check_variant(
     variant: Variant, linked: list[ClaimRef], library: list[ClaimRef], overrides: set[str]
 ) -> VariantReport:
@@ -93,6 +106,7 @@ def check_variant(
     if not variant.text.strip() and not message.media:
         report.problems.append(f"{variant.platform}: the variant is empty")
     report.problems.extend(platform_validate(rules, message))
+    report.problems.extend(alt_text_problems(variant))
     report.figures = check_text(variant.text, linked, library, overrides)
     return report
 

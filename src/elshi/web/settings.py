@@ -193,6 +193,16 @@ ELSHI_PUBLISH_GRACE_SECONDS = env.envint("ELSHI_PUBLISH_GRACE_SECONDS", 7200, mi
 ELSHI_PUBLISH_STUCK_SECONDS = env.envint("ELSHI_PUBLISH_STUCK_SECONDS", 300)
 ELSHI_PUBLISH_TIMEOUT = env.envint("ELSHI_PUBLISH_TIMEOUT", 30, minimum=1)
 
+# AI images (studio): "none" by default; "openai" for any OpenAI-compatible images endpoint, local ones too.
+ELSHI_IMAGE_BACKEND = env.envstr("ELSHI_IMAGE_BACKEND", "none").lower()
+if ELSHI_IMAGE_BACKEND not in {"none", "openai"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"ELSHI_IMAGE_BACKEND={ELSHI_IMAGE_BACKEND!r}: use none or openai")
+ELSHI_IMAGE_BASE_URL = env.envstr("ELSHI_IMAGE_BASE_URL")
+ELSHI_IMAGE_MODEL = env.envstr("ELSHI_IMAGE_MODEL")
+ELSHI_IMAGE_API_KEY = env.envstr("ELSHI_IMAGE_API_KEY")
+
 ELSHI_CAPABILITIES = [
     ("listen", _("Listen")),
     ("tell", _("Tell")),
