@@ -224,3 +224,84 @@ def test_no_generator_by_default(people: dict[str, Any]) -> None:
     page = _client(people["author"]).get("/tell/studio/").content.decode()
     assert "No image generator is configured" in page
     assert _client(people["author"]).post("/tell/studio/image/", {}).status_code == 403
+
+
+@pytest.mark.slow
+def test_done_when_card_and_15s_kazakh_video_attached_and_cleared(
+    people: dict[str, Any], tell: dict[str, Any], missions: dict[str, Any], media_root: Path
+) -> None:
+    """A mission editor makes a number card and a 15-second Kazakh video from a claim, attaches them
+    with alt text, and the post goes through clearance."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from elshi.clearance import actions as clearance_actions
+    from elshi.content import actions as content_actions
+    from elshi.content.models import Post
+    from elshi.content.studio import render_video_now
+    from elshi.missions import actions as mission_actions
+    from elshi.missions.models import Channel
+
+    editor = _client(people["author"])
+    for size in ("1080x1350", "1080x1920", "1080x1080"):
+        editor.post(
+            "/tell/studio/card/",
+            {
+                "mission": missions["berlin"].pk,
+                "template": "number",
+                "claim": tell["claim2024"].pk,
+                "language": "kk",
+                "size": size,
+            },
+        )
+    cards = list(Asset.objects.filter(kind="card").order_by("pk"))
+    editor.post(
+        "/tell/studio/video/",
+        {
+            "mission": missions["berlin"].pk,
+            "title": "Электрондық үкімет",
+            "cards": [c.pk for c in cards],
+            "captions": "Қазақстан — 24-орын\nБҰҰ электрондық үкімет индексі\n2024 жыл",
+            "seconds": "5",
+            "language": "kk",
+        },
+    )
+    video = Asset.objects.get(kind="video")
+    render_video_now(video.pk)
+    video.refresh_from_db()
+    assert video.state == "ready" and 14.0 <= video.provenance["duration_s"] <= 16.0
+
+    tiktok = mission_actions.do_save_channel(
+        Channel(mission=missions["berlin"], platform="tiktok", handle="@kz_berlin"), acting_user=None
+    )
+    post = Post(
+        mission=missions["berlin"], title="eGov 24", scheduled_at=timezone.now() + dt.timedelta(days=2)
+    )
+    text = "Қазақстан 2024 жылы БҰҰ-ның Электрондық үкіметті дамыту индексінде 24-орын алды."
+    content_actions.do_save_post(
+        post,
+        acting_user=people["author"],
+        channels=[tell["mastodon"], tiktok],
+        claims=[tell["claim2024"]],
+        variants=[
+            {
+                "platform": "mastodon",
+                "language": "kk",
+                "text": text,
+                "media": [{"url": cards[0].media_url, "alt": cards[0].alt_text}],
+            },
+            {
+                "platform": "tiktok",
+                "language": "kk",
+                "text": text,
+                "media": [{"url": video.media_url, "alt": video.alt_text}],
+            },
+        ],
+    )
+    clearance_actions.check_submit(people["author"], post)
+    clearance_actions.do_submit(post, acting_user=people["author"])
+    decision = clearance_actions.check_decide(people["approver"], post, "approve", "")
+    clearance_actions.do_decide(decision, "approve", "", acting_user=people["approver"])
+    post.refresh_from_db()
+    assert post.state == "scheduled" and post.deliveries.count() == 2
