@@ -84,6 +84,9 @@ def test_compose_submit_approve_calendar(
         "/publish/calendar/?view=week",
         "/notifications/",
         "/publish/deliveries/",
+        "/listen/dashboard/",
+        "/listen/explorer/",
+        "/listen/quarantine/",
         "/tell/posts/new/",
     ],
 )

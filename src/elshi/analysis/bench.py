@@ -23,6 +23,7 @@ from typing import Any
 
 from elshi.analysis.datasets import DEFAULT_DATA, load_kazsandra, load_newsmtsc, load_rusentne, load_xlmt
 from elshi.analysis.profile import load_profile
+from elshi.measure import peak_rss_mb
 
 __all__ = ["STAGES", "StageResult", "build_corpus", "run_stage"]
 
@@ -85,7 +86,7 @@ def build_corpus(n_docs: int, root: Path = DEFAULT_DATA, seed: int = 7) -> list[
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_mb()
 
 
 def _ours_lang_mentions(texts: list[str]) -> int:

@@ -11,7 +11,6 @@ whatever the file size.
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from elshi.measure import peak_rss_mb
 
 __all__ = ["run_bench"]
 
@@ -37,7 +38,7 @@ def _case(kind: str, paths: list[str], countries: str, keywords: str) -> dict[st
         items = iter_gkg(path, countries=flt) if kind == "gkg" else iter_events(path, countries=flt)
         kept += sum(1 for i in items if isinstance(i, RawDocument | GdeltEvent))
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+    peak_mb = peak_rss_mb()
     return {"seconds": seconds, "kept": kept, "peak_mb": peak_mb}
 
 

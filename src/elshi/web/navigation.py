@@ -41,12 +41,14 @@ CAPABILITIES: tuple[Capability, ...] = (
                 _("Dashboard"),
                 _("The nation-image index, tone and share of voice against peer countries."),
                 _("Appears once a listening source has run."),
+                url_name="listen_dashboard",
             ),
             Page(
                 "explorer",
                 _("Explorer"),
                 _("Every mention of the country, by outlet country, language, narrative and tone."),
                 _("Appears once a listening source has run."),
+                url_name="listen_explorer",
             ),
             Page(
                 "alerts",

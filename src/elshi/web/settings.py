@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "elshi.content",
     "elshi.clearance",
     "elshi.publishing",
+    "elshi.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from elshi.clearance import views as clearance_views
 from elshi.content import calendar, studio_views
 from elshi.content import views as content_views
 from elshi.missions import views as mission_views
+from elshi.monitoring import views as monitoring_views
 from elshi.publishing import views as publishing_views
 from elshi.web import twofactor, views
 from elshi.web.api import api
@@ -73,6 +74,11 @@ urlpatterns = [
     path("tell/studio/assets/<int:pk>/waive-label/", studio_views.waive_label, name="asset_waive_label"),
     path("tell/studio/image/", studio_views.new_image, name="studio_image"),
     path("media/<path:path>", studio_views.media, name="media"),
+    path("listen/dashboard/", monitoring_views.dashboard, name="listen_dashboard"),
+    path("listen/explorer/", monitoring_views.explorer, name="listen_explorer"),
+    path("listen/quarantine/", monitoring_views.quarantine, name="listen_quarantine"),
+    path("listen/methodology/", monitoring_views.methodology, name="listen_methodology"),
+    path("lib/plotly.min.js", monitoring_views.plotly_js, name="plotly_js"),
     path("clear/queue/", clearance_views.queue, name="clear_queue"),
     path("clear/policies/", clearance_views.policies, name="policies"),
     path("clear/policies/new/", clearance_views.policy_edit, name="policy_create"),

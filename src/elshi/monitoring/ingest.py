@@ -1,0 +1,155 @@
+"""From files to stored, analysed documents: parse (elshi.sources), analyse (elshi.analysis), upsert.
+
+Storage is an idempotent upsert on the canonical URL: importing the same file twice changes
+nothing; a document whose text changed is updated, and its mentions replaced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from elshi.documents import Quarantined, RawDocument
+from elshi.monitoring.models import Document, Mention, QuarantinedItem
+
+BATCH = 200
+
+
+@dataclass
+class ImportSummary:
+    parsed: int = 0
+    quarantined: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    mentions: int = 0
+    files: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"parsed={self.parsed} quarantined={self.quarantined} new={self.new} updated={self.updated} "
+            f"unchanged={self.unchanged} mentions={self.mentions} files={len(self.files)}"
+        )
+
+
+def _store(docs: list[RawDocument], analyses: list[Any], summary: ImportSummary) -> None:
+    with transaction.atomic():
+        for doc, result in zip(docs, analyses, strict=True):
+            existing = Document.objects.filter(canonical_url=result.canonical_url).first()
+            if existing is not None and existing.content_hash == result.content_hash:
+                summary.unchanged += 1
+                continue
+            values = {
+                "source_id": doc.source_id,
+                "title": doc.title,
+                "text": doc.text[:100_000],
+                "published_at": doc.published_at,
+                "language": result.lang,
+                "outlet": doc.outlet or "",
+                "outlet_country": doc.outlet_country or "",
+                "platform": doc.platform,
+                "content_hash": result.content_hash,
+                "story_id": result.story_id,
+                "gdelt_tone": doc.gdelt_tone.tone if doc.gdelt_tone else None,
+                "narratives": [[key, round(score, 3)] for key, score in result.narratives],
+            }
+            document, created = Document.objects.update_or_create(
+                canonical_url=result.canonical_url, defaults=values
+            )
+            summary.new += created
+            summary.updated += not created
+            document.mentions.all().delete()
+            rows = []
+            for found in result.mentions:
+                tone = result.tones.get(found.country)
+                rows.append(
+                    Mention(
+                        document=document,
+                        country=found.country,
+                        count=found.count,
+                        in_title=found.title_count > 0,
+                        tone_label=tone.label if tone else "",
+                        tone_score=tone.score if tone else None,
+                        tone_evidence=list(tone.evidence)[:10] if tone else [],
+                        day=doc.published_at.date(),
+                    )
+                )
+            Mention.objects.bulk_create(rows)
+            summary.mentions += len(rows)
+
+
+def import_items(
+    items: Iterable[RawDocument | Quarantined],
+    analyzer: Any,
+    summary: ImportSummary,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    batch: list[RawDocument] = []
+
+    def flush() -> None:
+        if batch:
+            analyses = analyzer.analyze_documents(batch)
+            _store(batch, analyses, summary)
+            if progress is not None:
+                progress(len(batch))
+            batch.clear()
+
+    for item in items:
+        if isinstance(item, Quarantined):
+            summary.quarantined += 1
+            QuarantinedItem.objects.create(
+                source_id=item.source_id,
+                reason=item.reason,
+                location=item.location[:500],
+                raw=item.raw[:100_000],
+            )
+            continue
+        summary.parsed += 1
+        batch.append(item)
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+
+
+class ProfileAnalyzer:
+    """One analyser for a whole import (loading models once)."""
+
+    def __init__(self, profile_key: str = "kz", tone: str | None = None) -> None:
+        from elshi.analysis import Analyzer, StoryIndex, load_profile
+
+        self.profile = load_profile(profile_key)
+        self.analyzer = Analyzer(self.profile, tone)
+        self.stories = StoryIndex()
+
+    def analyze_documents(self, docs: list[RawDocument]) -> list[Any]:
+        from elshi.analysis import AnalysisInput
+
+        return list(self.analyzer.analyze([AnalysisInput(d) for d in docs], self.stories))
+
+
+def import_paths(
+    kind: str,
+    paths: list[Path],
+    *,
+    analyzer: Any,
+    countries: list[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    from elshi.sources.countries import CountryFilter
+    from elshi.sources.parse import parse_path
+
+    summary = ImportSummary()
+    country_filter = CountryFilter.of(countries) if countries else None
+    for path in paths:
+        summary.files.append(str(path))
+        import_items(
+            parse_path(kind, path, countries=country_filter, source_id=f"import:{path.name}"),
+            analyzer,
+            summary,
+            progress,
+        )
+    return summary

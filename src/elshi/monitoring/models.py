@@ -1,0 +1,75 @@
+"""What listening keeps: documents, the mentions found in them, and the items a source could not read."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Document(models.Model):
+    """One article or post, stored once per canonical URL (re-imports update it, never duplicate it)."""
+
+    canonical_url = models.URLField(_("URL"), max_length=1000, unique=True)
+    source_id = models.CharField(_("source"), max_length=100, db_index=True)
+    title = models.TextField(_("title"), blank=True)
+    text = models.TextField(_("text"), blank=True)
+    published_at = models.DateTimeField(_("published"), db_index=True)
+    language = models.CharField(_("language"), max_length=8, db_index=True)
+    outlet = models.CharField(_("outlet"), max_length=300, blank=True)
+    outlet_country = models.CharField(_("outlet country"), max_length=2, blank=True, db_index=True)
+    platform = models.CharField(_("platform"), max_length=30, blank=True)
+    content_hash = models.CharField(max_length=64, db_index=True)
+    story_id = models.CharField(_("story"), max_length=64, db_index=True)
+    gdelt_tone = models.FloatField(
+        _("GDELT tone"), null=True, blank=True
+    )  # GDELT's own, never mixed with ours
+    narratives = models.JSONField(_("narratives"), default=list, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title[:80] or self.canonical_url
+
+
+class Mention(models.Model):
+    """A country named in a document, with elshi's tone toward it."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="mentions")
+    country = models.CharField(_("country"), max_length=2, db_index=True)
+    count = models.PositiveIntegerField(_("times named"))
+    in_title = models.BooleanField(_("in the title"), default=False)
+    tone_label = models.CharField(_("tone"), max_length=10, blank=True)
+    tone_score = models.FloatField(_("tone score"), null=True)
+    tone_evidence = models.JSONField(default=list, blank=True)
+    day = models.DateField(db_index=True)  # the document's UTC day, for the daily index
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "country"], name="one_mention_row_per_country")
+        ]
+        indexes = [models.Index(fields=["country", "day"])]
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+
+    def __str__(self) -> str:
+        return f"{self.country} in {self.document_id}"
+
+
+class QuarantinedItem(models.Model):
+    """An item a source could not read, kept with its reason and its raw form; the rest went on."""
+
+    source_id = models.CharField(_("source"), max_length=100, db_index=True)
+    reason = models.TextField(_("reason"))
+    location = models.CharField(_("where"), max_length=500, blank=True)
+    raw = models.TextField(_("raw item"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}: {self.reason[:60]}"
