@@ -73,3 +73,37 @@ class QuarantinedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id}: {self.reason[:60]}"
+
+
+class SourceKind(models.TextChoices):
+    FEED = "feed", _("news feed (RSS or Atom)")
+
+
+class Source(models.Model):
+    """A listening source polled on a schedule, with its health kept for the people who look after it."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.FEED)
+    url = models.URLField(_("URL"), max_length=1000)
+    every_minutes = models.PositiveIntegerField(_("poll every (minutes)"), default=30)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    state = models.JSONField(default=dict, blank=True)  # conditional-GET validators and the like
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    documents_stored = models.PositiveIntegerField(_("documents stored"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def source_id(self) -> str:
+        return f"source:{self.pk}"

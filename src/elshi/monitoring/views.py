@@ -7,17 +7,20 @@ import datetime as dt
 import json
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from elshi.audit.log import record
 from elshi.missions.permissions import Perm, has_perm
 from elshi.monitoring.index import country_rows, daily_mentions
-from elshi.monitoring.models import Document, Mention, QuarantinedItem
+from elshi.monitoring.models import Document, Mention, QuarantinedItem, Source
 
 
 def _require_listen(request: HttpRequest) -> None:
@@ -177,3 +180,36 @@ def plotly_js(request: HttpRequest) -> FileResponse:
     response = FileResponse(path.open("rb"), content_type="text/javascript")
     patch_cache_control(response, public=True, max_age=86400)
     return response
+
+
+class SourceForm(forms.ModelForm):
+    class Meta:
+        model = Source
+        fields = ["name", "kind", "url", "every_minutes", "enabled"]
+
+
+@login_required
+def sources(request: HttpRequest) -> HttpResponse:
+    _require_listen(request)
+    can_configure = has_perm(request.user, Perm.ANALYSE, None)
+    form = SourceForm(request.POST or None) if can_configure else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("sources")
+        if "run" in request.POST:
+            from elshi.monitoring.tasks import run_source_task
+
+            source = Source.objects.filter(pk=int(request.POST.get("run") or 0)).first()
+            if source is not None:
+                run_source_task(source.pk)
+                messages.success(request, _("%(name)s will be polled in a moment.") % {"name": source.name})
+            return redirect("listen_sources")
+        if form.is_valid():
+            source = form.save()
+            record(request.user, "source.create", source, changes={"url": source.url, "kind": source.kind})
+            messages.success(
+                request, _("Source added; it is polled every %(n)s minutes.") % {"n": source.every_minutes}
+            )
+            return redirect("listen_sources")
+    rows = [(s, QuarantinedItem.objects.filter(source_id=s.source_id).count()) for s in Source.objects.all()]
+    return render(request, "monitoring/sources.html", {"rows": rows, "form": form, "active": "listen"})

@@ -61,6 +61,7 @@ CAPABILITIES: tuple[Capability, ...] = (
                 _("Sources"),
                 _("GDELT, news feeds, social search and file imports, with their health."),
                 _("An analyst adds a source here."),
+                url_name="listen_sources",
             ),
         ),
     ),

@@ -204,6 +204,14 @@ ELSHI_IMAGE_BASE_URL = env.envstr("ELSHI_IMAGE_BASE_URL")
 ELSHI_IMAGE_MODEL = env.envstr("ELSHI_IMAGE_MODEL")
 ELSHI_IMAGE_API_KEY = env.envstr("ELSHI_IMAGE_API_KEY")
 
+# Listening: the country profile, the tone model ("" = the default tier), and hosts that may be private
+# addresses (an intranet feed); every other private, loopback or link-local address is refused.
+ELSHI_PROFILE = env.envstr("ELSHI_PROFILE", "kz")
+ELSHI_TONE_MODEL = env.envstr("ELSHI_TONE_MODEL")
+ELSHI_FETCH_ALLOWED_HOSTS = (
+    env.envlist("ELSHI_FETCH_ALLOWED_HOSTS", []) if env.envstr("ELSHI_FETCH_ALLOWED_HOSTS") else []
+)
+
 ELSHI_CAPABILITIES = [
     ("listen", _("Listen")),
     ("tell", _("Tell")),

@@ -77,6 +77,7 @@ urlpatterns = [
     path("listen/dashboard/", monitoring_views.dashboard, name="listen_dashboard"),
     path("listen/explorer/", monitoring_views.explorer, name="listen_explorer"),
     path("listen/quarantine/", monitoring_views.quarantine, name="listen_quarantine"),
+    path("listen/sources/", monitoring_views.sources, name="listen_sources"),
     path("listen/methodology/", monitoring_views.methodology, name="listen_methodology"),
     path("lib/plotly.min.js", monitoring_views.plotly_js, name="plotly_js"),
     path("clear/queue/", clearance_views.queue, name="clear_queue"),
