@@ -87,6 +87,8 @@ def test_compose_submit_approve_calendar(
         "/listen/dashboard/",
         "/listen/explorer/",
         "/listen/quarantine/",
+        "/listen/sources/",
+        "/listen/alerts/",
         "/tell/posts/new/",
     ],
 )

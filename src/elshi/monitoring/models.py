@@ -107,3 +107,39 @@ class Source(models.Model):
     @property
     def source_id(self) -> str:
         return f"source:{self.pk}"
+
+
+class AlertKind(models.TextChoices):
+    VOLUME = "volume", _("volume spike")
+    NEGATIVITY = "negativity", _("negativity spike")
+
+
+class AlertState(models.TextChoices):
+    OPEN = "open", _("open")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged")
+    RESOLVED = "resolved", _("resolved")
+
+
+class Alert(models.Model):
+    kind = models.CharField(_("kind"), max_length=12, choices=AlertKind.choices)
+    country = models.CharField(_("country"), max_length=2)
+    narrative = models.CharField(_("narrative"), max_length=64, blank=True)
+    day = models.DateField(_("day"))
+    value = models.FloatField(_("value"))
+    baseline = models.FloatField(_("baseline"))
+    score = models.FloatField(_("robust z-score"))
+    state = models.CharField(_("state"), max_length=12, choices=AlertState.choices, default=AlertState.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "country", "narrative", "day"], name="one_alert_per_signal_day"
+            )
+        ]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.country} {self.day}"

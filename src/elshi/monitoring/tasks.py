@@ -22,3 +22,19 @@ def poll_due_sources() -> None:
 
     for source in due_sources():
         run_source_task(source.pk)
+
+
+@db_periodic_task(crontab(minute="20", hour="*"))
+def check_alerts() -> None:
+    """Hourly: spikes of yesterday and today so far (UTC), for the target and its peers."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from elshi.monitoring.alerting import check_day
+    from elshi.monitoring.polling import analyzer
+
+    profile = analyzer().profile
+    today = timezone.now().date()
+    for day in (today - dt.timedelta(days=1), today):
+        check_day(day, [profile.target, *profile.peers])

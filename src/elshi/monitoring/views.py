@@ -13,14 +13,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elshi.audit.log import record
+from elshi.audit.models import AuditEvent
 from elshi.missions.permissions import Perm, has_perm
 from elshi.monitoring.index import country_rows, daily_mentions
-from elshi.monitoring.models import Document, Mention, QuarantinedItem, Source
+from elshi.monitoring.models import Alert, AlertState, Document, Mention, QuarantinedItem, Source
 
 
 def _require_listen(request: HttpRequest) -> None:
@@ -213,3 +214,62 @@ def sources(request: HttpRequest) -> HttpResponse:
             return redirect("listen_sources")
     rows = [(s, QuarantinedItem.objects.filter(source_id=s.source_id).count()) for s in Source.objects.all()]
     return render(request, "monitoring/sources.html", {"rows": rows, "form": form, "active": "listen"})
+
+
+@login_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    _require_listen(request)
+    state = request.GET.get("state", "open")
+    rows = Alert.objects.all()
+    if state in AlertState.values:
+        rows = rows.filter(state=state)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/alerts.html",
+        {"page": page, "state": state, "states": AlertState.choices, "active": "listen"},
+    )
+
+
+@login_required
+def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_listen(request)
+    alert = get_object_or_404(Alert, pk=pk)
+    can_act = has_perm(request.user, Perm.ANALYSE, None)
+    if request.method == "POST":
+        if not can_act:
+            raise PermissionDenied("alerts")
+        new = {"acknowledge": AlertState.ACKNOWLEDGED, "resolve": AlertState.RESOLVED}.get(
+            request.POST.get("action", "")
+        )
+        if new is not None and alert.state != new:
+            old = alert.state
+            alert.state = new
+            alert.save(update_fields=["state"])
+            record(
+                request.user,
+                f"alert.{new}",
+                alert,
+                changes={"state": [old, new], "note": request.POST.get("note", "")},
+            )
+            messages.success(request, _("Alert %(state)s.") % {"state": alert.get_state_display()})
+        return redirect("listen_alert", pk)
+    drivers = Mention.objects.filter(country=alert.country, day=alert.day).select_related("document")
+    if alert.kind == "negativity":
+        drivers = drivers.filter(tone_label="negative")
+    explore = f"?country={alert.country}&from={alert.day}&to={alert.day}" + (
+        "&tone=negative" if alert.kind == "negativity" else ""
+    )
+    history = AuditEvent.objects.filter(object_type="monitoring.alert", object_id=str(alert.pk))
+    return render(
+        request,
+        "monitoring/alert.html",
+        {
+            "alert": alert,
+            "drivers": drivers[:20],
+            "explore": explore,
+            "can_act": can_act,
+            "history": history,
+            "active": "listen",
+        },
+    )

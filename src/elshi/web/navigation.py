@@ -55,6 +55,7 @@ CAPABILITIES: tuple[Capability, ...] = (
                 _("Alerts"),
                 _("Spikes in volume or negativity, per country and per narrative."),
                 _("Alerts are raised automatically once listening has a baseline."),
+                url_name="listen_alerts",
             ),
             Page(
                 "sources",

@@ -212,6 +212,12 @@ ELSHI_FETCH_ALLOWED_HOSTS = (
     env.envlist("ELSHI_FETCH_ALLOWED_HOSTS", []) if env.envstr("ELSHI_FETCH_ALLOWED_HOSTS") else []
 )
 
+# Alerts: a day's volume or negativity counts as a spike only with at least this many mentions; where to tell.
+ELSHI_ALERT_MIN_VOLUME = env.envint("ELSHI_ALERT_MIN_VOLUME", 10, minimum=1)
+ELSHI_ALERT_WEBHOOKS = env.envlist("ELSHI_ALERT_WEBHOOKS", []) if env.envstr("ELSHI_ALERT_WEBHOOKS") else []
+ELSHI_ALERT_TELEGRAM_TOKEN = env.envstr("ELSHI_ALERT_TELEGRAM_TOKEN")
+ELSHI_ALERT_TELEGRAM_CHAT = env.envstr("ELSHI_ALERT_TELEGRAM_CHAT")
+
 ELSHI_CAPABILITIES = [
     ("listen", _("Listen")),
     ("tell", _("Tell")),

@@ -1,0 +1,128 @@
+"""Raising alerts from the stored mentions, and telling people: in the app, by e-mail, to webhooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+
+from elshi.missions.models import Membership, Role
+from elshi.monitoring.models import Alert, AlertKind, Mention
+from elshi.monitoring.spikes import spike
+
+log = logging.getLogger(__name__)
+BASELINE_DAYS = 28
+
+
+def _daily(country: str, start: dt.date, end: dt.date) -> dict[dt.date, Any]:
+    rows = (
+        Mention.objects.filter(country=country, day__gte=start, day__lte=end)
+        .values("day")
+        .annotate(
+            volume=Sum("count"),
+            negative=Count("pk", filter=Q(tone_label="negative")),
+            toned=Count("pk", filter=~Q(tone_label="")),
+        )
+    )
+    return {r["day"]: r for r in rows}
+
+
+def check_day(day: dt.date, countries: list[str]) -> list[Alert]:
+    """Volume and negativity spikes of ``day`` against the 28 days before it; idempotent per day."""
+    start = day - dt.timedelta(days=BASELINE_DAYS)
+    raised: list[Alert] = []
+    for country in countries:
+        daily = _daily(country, start, day)
+        days = [start + dt.timedelta(days=i) for i in range(BASELINE_DAYS)]
+        today = daily.get(day, {"volume": 0, "negative": 0, "toned": 0})
+        volume = spike(
+            float(today["volume"] or 0),
+            [float((daily.get(d) or {}).get("volume") or 0) for d in days],
+            minimum=settings.ELSHI_ALERT_MIN_VOLUME,
+        )
+        shares = [
+            (daily[d]["negative"] / daily[d]["toned"]) for d in days if d in daily and daily[d]["toned"]
+        ]
+        negativity = None
+        if today["toned"] >= settings.ELSHI_ALERT_MIN_VOLUME:
+            negativity = spike(today["negative"] / today["toned"], shares, floor=0.05, min_days=5)
+        for kind, found in ((AlertKind.VOLUME, volume), (AlertKind.NEGATIVITY, negativity)):
+            if found is None:
+                continue
+            alert, created = Alert.objects.get_or_create(
+                kind=kind,
+                country=country,
+                narrative="",
+                day=day,
+                defaults={"value": found.value, "baseline": found.baseline, "score": found.z},
+            )
+            if created:
+                raised.append(alert)
+                _tell_after_commit(alert)
+    return raised
+
+
+def _tell_after_commit(alert: Alert) -> None:
+    transaction.on_commit(lambda: tell_people(alert))
+
+
+def _text(alert: Alert) -> str:
+    if alert.kind == AlertKind.VOLUME:
+        return (
+            f"{alert.country}: {alert.value:.0f} mentions on {alert.day}, "
+            f"against a usual {alert.baseline:.0f} (robust z {alert.score})"
+        )
+    return (
+        f"{alert.country}: {alert.value:.0%} of mentions negative on {alert.day}, against a usual "
+        f"{alert.baseline:.0%} (robust z {alert.score})"
+    )
+
+
+def tell_people(alert: Alert) -> None:
+    """In-app and e-mail notices to analysts and administrators; the configured webhooks."""
+    from elshi.web.notify import notify
+
+    url = reverse("listen_alert", args=[alert.pk])
+    roles = Membership.objects.filter(role__in=[Role.ANALYST, Role.ADMIN]).values("user_id")
+    people = get_user_model().objects.filter(Q(pk__in=roles) | Q(is_superuser=True), is_active=True)
+    notify(people, "alert", _text(alert), url)
+    for hook in settings.ELSHI_ALERT_WEBHOOKS:
+        _post(
+            hook,
+            {
+                "type": "elshi.alert",
+                "kind": alert.kind,
+                "country": alert.country,
+                "day": alert.day.isoformat(),
+                "value": alert.value,
+                "baseline": alert.baseline,
+                "z": alert.score,
+                "text": _text(alert),
+            },
+        )
+    if settings.ELSHI_ALERT_TELEGRAM_TOKEN and settings.ELSHI_ALERT_TELEGRAM_CHAT:
+        _post(
+            f"https://api.telegram.org/bot{settings.ELSHI_ALERT_TELEGRAM_TOKEN}/sendMessage",
+            {"chat_id": settings.ELSHI_ALERT_TELEGRAM_CHAT, "text": f"elshi: {_text(alert)}"},
+            secret=True,
+        )
+
+
+def _post(url: str, payload: dict[str, Any], secret: bool = False) -> None:
+    shown = "Telegram" if secret else url
+    try:
+        with httpx.Client(timeout=10.0) as client:
+            response = client.post(
+                url, content=json.dumps(payload), headers={"Content-Type": "application/json"}
+            )
+            response.raise_for_status()
+    except httpx.HTTPError as exc:
+        log.error("alert webhook %s failed: %s", shown, type(exc).__name__ if secret else exc)
