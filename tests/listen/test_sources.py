@@ -1,4 +1,4 @@
-"""A configured feed source polled from a real HTTP server on 127.0.0.1: stored, conditional, refused, failed."""
+"""A feed source polled from a real HTTP server on 127.0.0.1: stored, conditional, refused, failed."""
 
 from __future__ import annotations
 
