@@ -137,3 +137,34 @@ def test_real_gdelt_file_imports_idempotently(db: Any) -> None:
         "gdelt-gkg", [path], analyzer=analyzer, countries=["KZ", "UZ", "KG", "TJ", "TM", "AZ", "GE", "MN"]
     )
     assert second.new == 0 and second.unchanged == first.parsed
+
+
+def test_api_index_and_mentions(imported: Any, people: dict[str, Any]) -> None:
+    from elshi.missions import actions
+
+    _token, plain = actions.do_create_token(people["analyst"], "t", acting_user=None)
+    api = Client(headers={"Authorization": f"Bearer {plain}"})
+    series = api.get("/api/v1/index?country=KZ&from=2026-11-21&to=2026-11-30").json()
+    assert [row["day"] for row in series] == ["2026-11-21"] and series[0]["documents"] == 2
+    negative = api.get("/api/v1/mentions?country=KZ&tone=negative&language=en").json()
+    assert [m["title"] for m in negative] == ["Protest in Kazakhstan"] and negative[0]["evidence"]
+    assert len(api.get("/api/v1/mentions?limit=2").json()) == 2
+    _token, viewer = actions.do_create_token(people["viewer"], "t", acting_user=None)
+    assert Client(headers={"Authorization": f"Bearer {viewer}"}).get("/api/v1/mentions").status_code == 403
+
+
+def test_demo_corpus_goes_through_the_real_pipeline(db: Any) -> None:
+    from elshi.monitoring.demo import SYNTHETIC, corpus
+    from elshi.monitoring.ingest import ImportSummary, ProfileAnalyzer, import_items
+
+    docs = corpus(days=20)
+    assert {d.url.split("/")[3] for d in docs} == {"en", "ru", "kk", "de", "tr", "zh"}
+    assert corpus(days=20)[5].text == docs[5].text  # seeded: the same corpus every time
+    summary = ImportSummary()
+    import_items(docs, ProfileAnalyzer("kz", "lexicon"), summary)
+    assert summary.new == len(docs) and Document.objects.filter(source_id=SYNTHETIC).count() == len(docs)
+    kz = Mention.objects.filter(country="KZ")
+    # The crisis day (ten days ago) carries the spike; the pipeline finds its negativity (not pre-labelled).
+    crisis = max(kz.values_list("day", flat=True), key=lambda d: kz.filter(day=d).count())
+    assert kz.filter(day=crisis).count() >= 24
+    assert kz.filter(day=crisis, tone_label="negative").count() > kz.filter(day=crisis).count() / 2

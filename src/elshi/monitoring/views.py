@@ -116,6 +116,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "finding": finding,
             "chart_json": json.dumps(chart),
             "has_data": Mention.objects.exists(),
+            "synthetic": Document.objects.filter(source_id="demo:synthetic").exists(),
             "active": "listen",
         },
     )

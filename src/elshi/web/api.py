@@ -76,10 +76,12 @@ def _register() -> None:
     from elshi.audit.api import router as audit_router
     from elshi.content.api import router as content_router
     from elshi.missions.api import router as missions_router
+    from elshi.monitoring.api import router as monitoring_router
 
     api.add_router("/", missions_router)
     api.add_router("/", content_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/", monitoring_router)
 
 
 _register()
