@@ -26,6 +26,7 @@ def listen_import(
         "", "--countries", help="GDELT filter: ISO codes, e.g. KZ,UZ (default: all)."
     ),
     profile: str = typer.Option("kz", "--profile", help="Country profile (shipped name or a YAML path)."),
+    scheduler: str = typer.Option("", "--scheduler", help="Dask scheduler for the per-file work, tcp://HOST:PORT."),
     tone: str = typer.Option(
         "", "--tone-model", help="lexicon, embedding (default when installed) or hf:PATH."
     ),
@@ -39,10 +40,8 @@ def listen_import(
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise fail(f"not a file: {', '.join(missing)}", 2)
-    from elshi.monitoring.ingest import ProfileAnalyzer, import_paths
+    from elshi.monitoring.ingest import import_paths
 
-    with console.status("Loading the country profile and models…"):
-        analyzer = ProfileAnalyzer(profile, tone or None)
     codes = [c.strip().upper() for c in countries.split(",") if c.strip()]
     with Progress(
         TextColumn("{task.description}"),
@@ -55,9 +54,11 @@ def listen_import(
         summary = import_paths(
             kind,
             paths,
-            analyzer=analyzer,
+            profile=profile,
+            tone=tone or None,
             countries=codes or None,
             progress=lambda n: progress.advance(task, n),
+            scheduler=scheduler or None,
         )
     console.print(summary.line())
     if summary.parsed == 0:

@@ -23,9 +23,9 @@ def _client(user: Any) -> Client:
 
 @pytest.fixture
 def imported(db: Any) -> Any:
-    from elshi.monitoring.ingest import ProfileAnalyzer, import_paths
+    from elshi.monitoring.ingest import import_paths
 
-    return import_paths("csv", [FIXTURE], analyzer=ProfileAnalyzer("kz", "lexicon"))
+    return import_paths("csv", [FIXTURE], tone="lexicon")
 
 
 def test_import_stores_analyses_and_quarantines_the_bad_row(imported: Any) -> None:
@@ -46,9 +46,9 @@ def test_import_stores_analyses_and_quarantines_the_bad_row(imported: Any) -> No
 
 
 def test_reimport_duplicates_nothing(imported: Any) -> None:
-    from elshi.monitoring.ingest import ProfileAnalyzer, import_paths
+    from elshi.monitoring.ingest import import_paths
 
-    again = import_paths("csv", [FIXTURE], analyzer=ProfileAnalyzer("kz", "lexicon"))
+    again = import_paths("csv", [FIXTURE], tone="lexicon")
     assert (again.new, again.updated, again.unchanged) == (0, 0, 4)
     assert Document.objects.count() == 4 and Mention.objects.count() == 5
 
@@ -122,19 +122,18 @@ def test_cli_import_reports_counts_and_exit_codes(tmp_path: Path) -> None:
     not (SHARED_DATA / "gdelt").is_dir(), reason="../shared/data/gdelt absent (a fresh clone has none)"
 )
 def test_real_gdelt_file_imports_idempotently(db: Any) -> None:
-    from elshi.monitoring.ingest import ProfileAnalyzer, import_paths
+    from elshi.monitoring.ingest import import_paths
 
     path = SHARED_DATA / "gdelt" / "gkg" / "20230702153000.gkg.csv.zip"
-    analyzer = ProfileAnalyzer("kz", "lexicon")
     first = import_paths(
-        "gdelt-gkg", [path], analyzer=analyzer, countries=["KZ", "UZ", "KG", "TJ", "TM", "AZ", "GE", "MN"]
+        "gdelt-gkg", [path], tone="lexicon", countries=["KZ", "UZ", "KG", "TJ", "TM", "AZ", "GE", "MN"]
     )
     assert first.parsed > 0 and first.new == first.parsed
     assert (
         Document.objects.filter(gdelt_tone__isnull=False).count() == first.parsed
     )  # GDELT's tone kept beside
     second = import_paths(
-        "gdelt-gkg", [path], analyzer=analyzer, countries=["KZ", "UZ", "KG", "TJ", "TM", "AZ", "GE", "MN"]
+        "gdelt-gkg", [path], tone="lexicon", countries=["KZ", "UZ", "KG", "TJ", "TM", "AZ", "GE", "MN"]
     )
     assert second.new == 0 and second.unchanged == first.parsed
 

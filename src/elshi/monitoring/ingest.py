@@ -131,25 +131,54 @@ class ProfileAnalyzer:
         return list(self.analyzer.analyze([AnalysisInput(d) for d in docs], self.stories))
 
 
+def store_result(result: Any, summary: ImportSummary) -> None:
+    """Store one file's pipeline result (quarantine first, then documents and mentions)."""
+    summary.files.append(result.path)
+    for item in result.quarantined:
+        summary.quarantined += 1
+        QuarantinedItem.objects.create(
+            source_id=item.source_id, reason=item.reason, location=item.location[:500], raw=item.raw[:100_000]
+        )
+    summary.parsed += len(result.docs)
+    if result.docs:
+        _store(result.docs, result.analyses, summary)
+
+
 def import_paths(
     kind: str,
     paths: list[Path],
     *,
-    analyzer: Any,
+    profile: str = "kz",
+    tone: str | None = None,
     countries: list[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    scheduler: str | None = None,
 ) -> ImportSummary:
-    from elshi.sources.countries import CountryFilter
-    from elshi.sources.parse import parse_path
+    """Each file through ``elshi.pipeline.analyse_file``: here, or on Dask when ``scheduler`` is given.
+
+    Either way the results are stored here, file by file, so a cluster needs no database access.
+    """
+    from elshi.pipeline import analyse_file
 
     summary = ImportSummary()
-    country_filter = CountryFilter.of(countries) if countries else None
-    for path in paths:
-        summary.files.append(str(path))
-        import_items(
-            parse_path(kind, path, countries=country_filter, source_id=f"import:{path.name}"),
-            analyzer,
-            summary,
-            progress,
-        )
+    codes = tuple(countries or ())
+    if scheduler is None:
+        for path in paths:
+            result = analyse_file(kind, str(path), codes, profile, tone)
+            store_result(result, summary)
+            if progress is not None:
+                progress(len(result.docs))
+        return summary
+    from distributed import Client, as_completed
+
+    with Client(scheduler) as client:
+        futures = [client.submit(analyse_file, kind, str(p), codes, profile, tone, pure=False) for p in paths]
+        done = {}
+        for future in as_completed(futures):
+            result = future.result()
+            done[result.path] = result
+            if progress is not None:
+                progress(len(result.docs))
+    for path in paths:  # stored in the order given, as the local path does
+        store_result(done[str(path)], summary)
     return summary
