@@ -107,6 +107,7 @@ def register_plugins() -> None:
         (app, "analyze", "elshi.analysis.commands", "analyze"),
         (bench_app, "sources", "elshi.sources.commands", "bench_sources"),
         (bench_app, "publishing", "elshi.publishing.bench", "bench_publishing"),
+        (bench_app, "dashboard", "elshi.monitoring.bench", "bench_dashboard"),
         (bench_app, "creative", "elshi.creative.commands", "bench_creative"),
         (creative_app, "card", "elshi.creative.commands", "render_card_spec"),
         (creative_app, "video", "elshi.creative.commands", "render_video_spec"),

@@ -167,3 +167,18 @@ def test_demo_corpus_goes_through_the_real_pipeline(db: Any) -> None:
     crisis = max(kz.values_list("day", flat=True), key=lambda d: kz.filter(day=d).count())
     assert kz.filter(day=crisis).count() >= 24
     assert kz.filter(day=crisis, tone_label="negative").count() > kz.filter(day=crisis).count() / 2
+
+
+def test_query_counts_per_endpoint(
+    imported: Any, people: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    client = _client(people["analyst"])
+    client.get("/listen/dashboard/")  # warm the session and the profile cache
+    for url, most in (
+        ("/listen/dashboard/?days=30", 12),
+        ("/listen/explorer/?country=KZ", 12),
+        ("/api/v1/mentions?country=KZ", 8),
+        ("/api/v1/index?country=KZ", 8),
+    ):
+        with django_assert_max_num_queries(most):
+            assert client.get(url).status_code == 200

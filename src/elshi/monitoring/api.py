@@ -107,5 +107,5 @@ def mentions(
             "evidence": [str(e) for e in m.tone_evidence],
             "story": m.document.story_id,
         }
-        for m in rows.order_by("-document__published_at", "pk")[offset : offset + limit]
+        for m in rows.order_by("-day", "-pk")[offset : offset + limit]
     ]

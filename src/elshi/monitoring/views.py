@@ -148,7 +148,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
                 mentions = mentions.filter(**{lookup: dt.date.fromisoformat(chosen[key])})
             except ValueError:
                 pass
-    page = Paginator(mentions.order_by("-document__published_at", "pk"), 50).get_page(request.GET.get("page"))
+    page = Paginator(mentions.order_by("-day", "-pk"), 50).get_page(request.GET.get("page"))
     return render(request, "monitoring/explorer.html", {"page": page, "chosen": chosen, "active": "listen"})
 
 
