@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 
 from elshi.audit.models import GENESIS, AuditEvent, AuditHead
 
-__all__ = ["ChainReport", "record", "verify_chain"]
+__all__ = ["ChainReport", "operator_label", "record", "verify_chain"]
+
+
+def operator_label(acting_user: Any) -> str | None:
+    """The actor label for an action with no person behind it: the operator at the command line."""
+    return None if acting_user is not None else "cli"
 
 
 def record(

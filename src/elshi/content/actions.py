@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from elshi.audit.log import operator_label as _label
 from elshi.audit.log import record
 from elshi.content.models import (
     EDITABLE_STATES,
@@ -26,11 +27,6 @@ from elshi.content.models import (
 )
 from elshi.missions.models import Channel, Mission
 from elshi.missions.permissions import Perm, has_perm, is_ministry_admin, require
-
-
-def _label(acting_user: Any) -> str | None:
-    return None if acting_user is not None else "cli"
-
 
 # Narratives, claims and campaigns: ministry-wide, curated by HQ editors and administrators.
 

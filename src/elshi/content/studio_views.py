@@ -19,6 +19,7 @@ from elshi.content import studio
 from elshi.content.models import Asset, AssetKind, AssetState, Claim
 from elshi.missions.models import Mission
 from elshi.missions.permissions import Perm, has_perm, missions_with, require
+from elshi.web.forms import flash_errors
 
 LANGUAGES = [
     ("kk", "Қазақша"),
@@ -127,9 +128,7 @@ def new_card(request: HttpRequest) -> HttpResponse:
     form = CardForm(request.POST)
     form.fields["mission"].queryset = composers  # type: ignore[attr-defined]
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        flash_errors(request, form)
         return redirect("studio")
     data = form.cleaned_data
     if data["template"] == "number":
@@ -170,9 +169,7 @@ def new_video(request: HttpRequest) -> HttpResponse:
         state=AssetState.READY,
     )
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        flash_errors(request, form)
         return redirect("studio")
     data = form.cleaned_data
     captions = [c.strip() for c in data["captions"].splitlines() if c.strip()]
@@ -254,9 +251,7 @@ def new_image(request: HttpRequest) -> HttpResponse:
     form = ImageForm(request.POST)
     form.fields["mission"].queryset = composers  # type: ignore[attr-defined]
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        flash_errors(request, form)
         return redirect("studio")
     data = form.cleaned_data
     try:

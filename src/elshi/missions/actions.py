@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from elshi.audit.log import operator_label as _label
 from elshi.audit.log import record
 from elshi.missions.models import ApiToken, Membership, Mission, Role, SecurityPolicy
 from elshi.missions.permissions import Perm, is_ministry_admin, require
@@ -27,10 +28,6 @@ from elshi.missions.permissions import Perm, is_ministry_admin, require
 TOKEN_PREFIX = "elshi_"  # noqa: S105 - a visible prefix, not a secret
 
 MISSION_FIELDS = ("name", "kind", "host_country", "city", "timezone", "languages", "is_active")
-
-
-def _label(acting_user: Any) -> str | None:
-    return None if acting_user is not None else "cli"
 
 
 def check_manage_mission(acting_user: Any, mission: Mission | None) -> None:

@@ -14,6 +14,7 @@ from elshi.missions import actions
 from elshi.missions.forms import MissionForm, RoleForm
 from elshi.missions.models import Membership, Mission, MissionKind, Role
 from elshi.missions.permissions import Perm, has_perm, is_ministry_admin, missions_with, require
+from elshi.web.forms import flash_errors
 
 SORTS = {"name": "name", "-name": "-name", "kind": "kind", "city": "city", "country": "host_country"}
 
@@ -99,9 +100,7 @@ def mission_role(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Role saved."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        flash_errors(request, form)
     return redirect("mission_detail", slug=slug)
 
 
