@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import pytest
 from django.conf import settings
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
@@ -28,3 +29,11 @@ def test_task_round_trips_through_real_storage(db: Any) -> None:
     beat = tasks.last_heartbeat()
     assert beat is not None and beat >= before
     assert settings.HUEY["name"] == "elshi"
+
+
+def test_redis_pool_fits_every_worker_thread() -> None:
+    """A consumer with many threads needs one connection each; redis' default pool raised 'Too many connections'."""
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("Huey is on SQLite in this run (REDIS_URL unset)")
+    pool = HUEY.storage.pool
+    assert pool.max_connections >= settings.HUEY["consumer"]["workers"] * 2

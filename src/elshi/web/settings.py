@@ -105,7 +105,15 @@ HUEY: dict[str, object] = {
     },
 }
 if REDIS_URL:
-    HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+    # One Redis connection per worker thread, plus the scheduler and the web server's enqueues: the
+    # redis client's default pool is too small for a consumer with many threads ("Too many connections").
+    import redis
+
+    _pool_size = env.envint("ELSHI_WORKERS", 8, minimum=1) * 2 + 32
+    HUEY |= {
+        "huey_class": "huey.RedisHuey",
+        "connection_pool": redis.ConnectionPool.from_url(REDIS_URL, max_connections=_pool_size),
+    }
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(ELSHI_HOME / "queue.sqlite3")}
 
