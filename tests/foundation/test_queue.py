@@ -32,7 +32,7 @@ def test_task_round_trips_through_real_storage(db: Any) -> None:
 
 
 def test_redis_pool_fits_every_worker_thread() -> None:
-    """A consumer with many threads needs one connection each; redis' default pool raised 'Too many connections'."""
+    """Many consumer threads need one Redis connection each (the default pool ran out)."""
     if not os.environ.get("REDIS_URL"):
         pytest.skip("Huey is on SQLite in this run (REDIS_URL unset)")
     pool = HUEY.storage.pool
