@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "elshi.clearance",
     "elshi.publishing",
     "elshi.monitoring",
+    "elshi.reports",
+    "elshi.engagements",
 ]
 
 MIDDLEWARE = [

@@ -92,5 +92,8 @@ urlpatterns = [
     path("publish/deliveries/", publishing_views.board, name="deliveries"),
     path("publish/deliveries/<int:pk>/resolve/", publishing_views.resolve, name="delivery_resolve"),
     path("ical/<str:token>.ics", calendar.ics_feed, name="ics_feed"),
+    path("measure/", include("elshi.reports.urls")),
+    path("engage/", include("elshi.engagements.urls")),
+    path("m/", include("elshi.engagements.public_urls")),
     path("<slug:key>/", views.capability, name="capability"),
 ]
