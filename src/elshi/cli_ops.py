@@ -217,9 +217,10 @@ def keys_rotate(
         False, "--drop-old", help="Forget the previous keys once everything is re-encrypted."
     ),
 ) -> None:
-    """Add a new credentials key, re-encrypt every stored channel secret and token with it."""
+    """Add a new credentials key, re-encrypt every stored secret (channels, apps, meeting links) with it."""
     setup()
     from cryptography.fernet import Fernet
+    from django.apps import apps as django_apps
     from django.db import transaction
 
     from elshi.audit.log import record
@@ -236,21 +237,33 @@ def keys_rotate(
         )
         crypto.reset_cache()
     count = 0
+    rows: dict[str, int] = {}
     with transaction.atomic():
-        for channel in Channel.objects.select_for_update().all():
-            channel.secrets_encrypted = crypto.rotate(channel.secrets_encrypted)
-            channel.token_encrypted = crypto.rotate(channel.token_encrypted)
-            channel.save(update_fields=["secrets_encrypted", "token_encrypted"])
-            count += 1
+        # Every field named *_encrypted in any app holds a Fernet token: channel secrets and tokens,
+        # platform app secrets, meeting links with passcodes.
+        for model in django_apps.get_models():
+            fields = [f.name for f in model._meta.concrete_fields if f.name.endswith("_encrypted")]
+            if not fields:
+                continue
+            for row in model._default_manager.select_for_update().all():
+                for name in fields:
+                    setattr(row, name, crypto.rotate(getattr(row, name)))
+                row.save(update_fields=fields)
+                rows[model._meta.label] = rows.get(model._meta.label, 0) + 1
+        count = rows.get(Channel._meta.label, 0)
         record(
             None,
             "credentials.rotate",
             None,
-            changes={"channels": count, "dropped_old": drop_old},
+            changes={"channels": count, "rows": rows, "dropped_old": drop_old},
             actor_label="cli",
         )
     if drop_old:
         crypto.key_file().write_text(crypto.keys()[0].decode() + "\n", "ascii")
         crypto.reset_cache()
     where = "ELSHI_CREDENTIALS_KEYS (first key)" if from_env else str(crypto.key_file())
-    console.print(f"re-encrypted the credentials of {count} channel(s) with the newest key in {where}")
+    others = sum(rows.values()) - count
+    console.print(
+        f"re-encrypted the credentials of {count} channel(s) and {others} other record(s) "
+        f"with the newest key in {where}"
+    )

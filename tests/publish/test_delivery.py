@@ -250,10 +250,21 @@ def test_keys_rotate_re_encrypts_and_can_drop_the_old_key(
     set_credentials(channel, secrets={"bot_token": "123:ABC"})
     channel = mission_actions.do_save_channel(channel, acting_user=None)
     before = Channel.objects.get(pk=channel.pk).secrets_encrypted
+    from elshi.publishing.models import OAuthApp
+
+    app_row = OAuthApp.objects.create(
+        platform="mastodon",
+        base_url="https://mastodon.example",
+        redirect_uri="https://elshi.example/publish/oauth/callback/",
+        client_id="abc",
+        secret_encrypted=crypto.encrypt_json("app-secret"),
+    )
     old_key = crypto.keys()[0]
     result = CliRunner().invoke(app, ["keys", "rotate", "--drop-old"])
     assert result.exit_code == 0, result.output
+    assert "1 channel(s) and 1 other record(s)" in result.output
     crypto.reset_cache()
+    assert crypto.decrypt_json(OAuthApp.objects.get(pk=app_row.pk).secret_encrypted) == "app-secret"
     after = Channel.objects.get(pk=channel.pk)
     assert after.secrets_encrypted != before
     assert crypto.keys() != [old_key] and len(crypto.keys()) == 1

@@ -1,7 +1,9 @@
 """A platform on 127.0.0.1 for benchmarks and crash tests: it speaks enough of Mastodon's API (with
 ``Idempotency-Key`` honoured as Mastodon does) and of elshi's webhook to take real deliveries, adds a
 fixed latency to every answer, and counts what it received, so that duplicates and losses can be
-proved rather than assumed.
+proved rather than assumed. It also plays Mastodon's OAuth side (``POST /api/v1/apps``,
+``GET /oauth/authorize`` approving at once for its one account, ``POST /oauth/token`` checking the
+client, the code, the redirect URI and the PKCE verifier), so a channel can be connected end to end.
 
 Every post is recorded *before* the latency is served, as a real platform commits before it answers:
 a worker killed during that wait has sent a post whose confirmation it never read.
@@ -14,8 +16,11 @@ a worker killed during that wait has sent a post whose confirmation it never rea
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 import json
+import secrets
 import sys
 import threading
 import time
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 __all__ = ["LoopbackPlatform", "Received"]
 
@@ -60,9 +66,22 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client is gone (killed, or it gave up): what it sent is already recorded
 
+    def _redirect(self, location: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
         platform = self.server.platform
-        if self.path == "/api/v2/instance":
+        if self.path.startswith("/oauth/authorize?"):
+            query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+            outcome = platform.authorize(query)
+            if outcome.startswith("error:"):
+                self._reply(400, {"error": outcome.removeprefix("error:")})
+            else:
+                self._redirect(outcome)
+        elif self.path == "/api/v2/instance":
             self._reply(
                 200,
                 {
@@ -98,8 +117,19 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
         platform = self.server.platform
         length = int(self.headers.get("Content-Length") or 0)
-        body = json.loads(self.rfile.read(length) or b"{}")
+        raw = self.rfile.read(length)
+        if (self.headers.get("Content-Type") or "").startswith("application/x-www-form-urlencoded"):
+            body: dict[str, Any] = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+        else:
+            body = json.loads(raw or b"{}")
         token = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
+        if self.path == "/api/v1/apps":
+            self._reply(200, platform.register_app(body))
+            return
+        if self.path == "/oauth/token":
+            status, answer = platform.token(body)
+            self._reply(status, answer)
+            return
         if self.path == "/api/v1/statuses":
             if not token:
                 self._reply(401, {"error": "The access token is invalid"})
@@ -147,6 +177,9 @@ class LoopbackPlatform:
         self._ids = itertools.count(1)
         self._by_key: dict[tuple[str, str], Received] = {}
         self.received: list[Received] = []  # every request that created a post
+        self.apps: dict[str, dict[str, str]] = {}  # client_id -> registration
+        self.tokens: list[str] = []  # access tokens issued through OAuth
+        self._codes: dict[str, dict[str, str]] = {}  # authorization code -> what it was issued for
         self.requests = 0  # every posting request, duplicates refused included
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.platform = self
@@ -170,6 +203,51 @@ class LoopbackPlatform:
             if key is not None:
                 self._by_key[(token, key)] = received
             return received
+
+    def register_app(self, form: dict[str, Any]) -> dict[str, str]:
+        with self._lock:
+            client_id = f"loopback-client-{len(self.apps) + 1}"
+            app = {
+                "client_id": client_id,
+                "client_secret": secrets.token_urlsafe(16),
+                "redirect_uri": str(form.get("redirect_uris", "")),
+                "name": str(form.get("client_name", "")),
+            }
+            self.apps[client_id] = app
+            return {"id": str(len(self.apps)), **app}
+
+    def authorize(self, query: dict[str, str]) -> str:
+        """The account owner approves at once: the redirect back with a code, or ``error:why``."""
+        with self._lock:
+            app = self.apps.get(query.get("client_id", ""))
+            if app is None:
+                return "error:unknown client"
+            if query.get("redirect_uri") != app["redirect_uri"]:
+                return "error:redirect_uri does not match the registered one"
+            code = secrets.token_urlsafe(12)
+            self._codes[code] = {
+                "client_id": app["client_id"],
+                "redirect_uri": app["redirect_uri"],
+                "challenge": query.get("code_challenge", ""),
+            }
+        separator = "&" if "?" in app["redirect_uri"] else "?"
+        return f"{app['redirect_uri']}{separator}{urlencode({'code': code, 'state': query.get('state', '')})}"
+
+    def token(self, form: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            issued = self._codes.pop(str(form.get("code", "")), None)
+            app = self.apps.get(str(form.get("client_id", "")))
+            if issued is None or app is None or app["client_secret"] != form.get("client_secret"):
+                return 400, {"error": "invalid_grant", "error_description": "unknown code or client"}
+            if form.get("redirect_uri") != issued["redirect_uri"] or app["client_id"] != issued["client_id"]:
+                return 400, {"error": "invalid_grant", "error_description": "redirect_uri or client mismatch"}
+            if issued["challenge"]:
+                digest = hashlib.sha256(str(form.get("code_verifier", "")).encode()).digest()
+                if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != issued["challenge"]:
+                    return 400, {"error": "invalid_grant", "error_description": "PKCE verification failed"}
+            access = f"loopback-token-{len(self.tokens) + 1}-{secrets.token_urlsafe(8)}"
+            self.tokens.append(access)
+            return 200, {"access_token": access, "token_type": "Bearer", "scope": form.get("scope", "")}
 
     def status(self, status_id: str) -> Received | None:
         with self._lock:

@@ -73,3 +73,25 @@ class MetricSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} @ {self.fetched_at:%Y-%m-%d %H:%M}"
+
+
+class OAuthApp(models.Model):
+    """elshi's app registration on a platform instance (Mastodon registers one per instance and
+    redirect URI); every channel on that instance reuses it. The secret is encrypted at rest."""
+
+    platform = models.CharField(max_length=30)
+    base_url = models.URLField(max_length=300)
+    redirect_uri = models.URLField(max_length=500)
+    client_id = models.CharField(max_length=300)
+    secret_encrypted = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "base_url", "redirect_uri"], name="one_app_per_instance"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} app on {self.base_url}"

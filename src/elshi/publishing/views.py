@@ -19,7 +19,7 @@ from elshi.audit.log import record
 from elshi.connectors.catalog import CATALOG
 from elshi.missions.models import Channel, ChannelStatus
 from elshi.missions.permissions import Perm, has_perm, missions_with, require
-from elshi.publishing import actions
+from elshi.publishing import actions, oauth_views
 from elshi.publishing.accounts import account_of, set_credentials
 from elshi.publishing.models import NEEDS_A_PERSON, Delivery, DeliveryState
 
@@ -133,6 +133,9 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stored": stored,
             "recent": recent,
             "info": CATALOG.get(channel.platform),
+            "oauth": {"callback": oauth_views.callback_uri(request)}
+            if channel.platform in oauth_views.OAUTH_PLATFORMS
+            else None,
             "now": timezone.now(),
             "active": "publish",
         },
