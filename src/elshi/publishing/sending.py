@@ -11,6 +11,11 @@ when the outcome is unknown (timeout after sending, crash), the delivery becomes
 ``unconfirmed`` for a person to check, unless the connector's idempotency makes a re-send
 harmless. A delivery whose first attempt comes later than the grace period is not sent late:
 it expires and asks for a new time.
+
+Rate limits are respected per channel: every answer's rate-limit headers are read (X, Mastodon,
+Bluesky, Meta; :mod:`elshi.connectors.ratelimit`), and when a platform says the channel's allowance
+is used up (headers at zero, or a 429 with its wait), the channel is held until the reset: its other
+deliveries are put back to that time without calling the platform and without counting an attempt.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from elshi.connectors import (
     RateLimited,
 )
 from elshi.connectors import Delivery as Outgoing
+from elshi.connectors.ratelimit import RateLimitTracker
 from elshi.content.models import PostState
 from elshi.missions.models import Channel, ChannelStatus
 from elshi.publishing.accounts import http_client, publisher_for, store_token
@@ -127,6 +133,61 @@ def _channel_health(channel: Channel, status: str, error: str = "") -> None:
         Channel.objects.filter(pk=channel.pk).update(**values)
 
 
+def _held_until(channel: Channel, now: dt.datetime) -> dt.datetime | None:
+    raw = (channel.limits or {}).get("held_until")
+    if not raw:
+        return None
+    until = dt.datetime.fromisoformat(str(raw))
+    return until if until > now else None
+
+
+def _hold_channel(channel: Channel, until: dt.datetime, reason: str, window: dict[str, Any]) -> None:
+    """Remember on the channel what the platform said, and hold its deliveries until ``until``."""
+    limits = {
+        **(channel.limits or {}),
+        **window,
+        "held_until": until.isoformat(),
+        "held_reason": reason[:300],
+    }
+    channel.limits = limits
+    Channel.objects.filter(pk=channel.pk).update(limits=limits)
+
+
+def _observe_limits(channel: Channel, tracker: RateLimitTracker, now: dt.datetime) -> None:
+    """After a call: store the last rate window the platform announced; hold the channel at zero."""
+    for host, window in tracker.windows.items():
+        seen = {
+            "host": host,
+            "remaining": window.remaining,
+            "limit": window.limit,
+            "reset_at": window.reset_at.isoformat() if window.reset_at else None,
+            "usage_percent": window.usage_percent,
+        }
+        wait = tracker.wait_seconds(host, now)
+        if wait > 0:
+            _hold_channel(channel, now + dt.timedelta(seconds=wait), f"{host}: rate limit reached", seen)
+        elif any(channel.limits.get(k) != seen[k] for k in ("host", "limit", "reset_at")):
+            # Once per window, not on every call: 'remaining' alone changing is not written.
+            channel.limits = {**channel.limits, **seen}
+            Channel.objects.filter(pk=channel.pk).update(limits=channel.limits)
+
+
+def _put_back(delivery: Delivery, until: dt.datetime, channel: Channel) -> str:
+    """Held by the channel's rate limit: back to 'scheduled' at ``until``; this was not an attempt."""
+    reason = (channel.limits or {}).get("held_reason") or "rate limit"
+    Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.PUBLISHING).update(
+        state=DeliveryState.SCHEDULED,
+        due_at=until,
+        attempts=F("attempts") - 1,
+        last_error=f"held until {until:%Y-%m-%d %H:%M:%S} UTC: {reason}"[:2000],
+        last_error_at=timezone.now(),
+    )
+    from elshi.publishing.tasks import enqueue
+
+    transaction.on_commit(lambda: enqueue(delivery.pk, until))
+    return "held"
+
+
 def _retry(delivery: Delivery, error: str, after: float | None = None) -> str:
     attempts = delivery.attempts
     if attempts >= MAX_ATTEMPTS:
@@ -155,9 +216,15 @@ def send(delivery_id: int, *, client: httpx.Client | None = None, now: dt.dateti
     if delivery.attempts == 1 and now - delivery.due_at > grace:
         _finish(delivery, DeliveryState.EXPIRED, f"not sent within {grace} of its time; choose a new time")
         return DeliveryState.EXPIRED
+    held = _held_until(channel, now)
+    if held is not None:
+        return _put_back(delivery, held, channel)
     publisher = None
+    http = client or _client()
+    tracker = RateLimitTracker()
+    http.event_hooks["response"] = [*http.event_hooks["response"], tracker]
     try:
-        publisher = publisher_for(channel, client or _client())
+        publisher = publisher_for(channel, http)
         refreshed = publisher.refresh_if_needed(now)
         if refreshed is not None:
             store_token(channel, refreshed)
@@ -170,6 +237,8 @@ def send(delivery_id: int, *, client: httpx.Client | None = None, now: dt.dateti
             Outgoing(key=delivery_key(delivery), message=message, created_at=delivery.created_at)
         )
     except RateLimited as exc:
+        wait = exc.retry_after if exc.retry_after is not None else 60.0
+        _hold_channel(channel, now + dt.timedelta(seconds=wait), str(exc), {})
         return _retry(delivery, str(exc), after=exc.retry_after)
     except NotSent as exc:
         return _retry(delivery, str(exc))
@@ -191,6 +260,8 @@ def send(delivery_id: int, *, client: httpx.Client | None = None, now: dt.dateti
         _finish(delivery, DeliveryState.UNCONFIRMED, f"unexpected error: {exc!r}; check the channel")
         return DeliveryState.UNCONFIRMED
     finally:
+        http.event_hooks["response"] = [hook for hook in http.event_hooks["response"] if hook is not tracker]
+        _observe_limits(channel, tracker, now)
         if (
             publisher is not None
             and publisher.token is not None
