@@ -13,3 +13,9 @@ from elshi.web.settings import LOGGING, STATIC_ROOT  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 LOGGING["root"]["level"] = "WARNING"
+
+# SQLite tests run on a file in WAL mode, as elshi does, not on Django's default shared-cache
+# in-memory database: that one locks whole tables ("database table is locked", no busy timeout),
+# which no deployment sees, and would fail the tests where several threads write at once.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(os.environ["ELSHI_HOME"]) / "test.sqlite3")}  # noqa: F405

@@ -87,10 +87,11 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         movable = post.is_editable and has_perm(request.user, Perm.COMPOSE, post.mission)
         by_day.setdefault(local.date(), []).append((post, local, movable))
     visible = missions_with(request.user, Perm.VIEW)
+    events = _engagements_by_day(request, visible, chosen, first, last)
     context = {
         "view": view,
         "anchor": anchor,
-        "weeks": [[(d, by_day.get(d, [])) for d in w] for w in weeks],
+        "weeks": [[(d, by_day.get(d, []), events.get(d, [])) for d in w] for w in weeks],
         "previous": previous,
         "following": following,
         "today": timezone.now().date(),
@@ -103,6 +104,35 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         "active": "publish",
     }
     return render(request, "content/calendar.html", context)
+
+
+def _engagements_by_day(
+    request: HttpRequest, visible: Any, chosen: dict[str, str], first: dt.date, last: dt.date
+) -> dict[dt.date, list[tuple[Any, dt.datetime, str]]]:
+    """Engagements beside the posts, on each day they run (in their mission's local time)."""
+    from elshi.engagements.models import Engagement
+
+    if chosen["channel"] or chosen["state"]:
+        return {}  # those filters are about posts
+    rows = Engagement.objects.filter(
+        mission__in=visible,
+        starts_at__lt=dt.datetime.combine(last + dt.timedelta(days=2), dt.time(), dt.UTC),
+        ends_at__gte=dt.datetime.combine(first - dt.timedelta(days=1), dt.time(), dt.UTC),
+    ).select_related("mission")
+    if chosen["mission"]:
+        rows = rows.filter(mission__slug=chosen["mission"])
+    if chosen["campaign"].isdigit():
+        rows = rows.filter(campaign_id=int(chosen["campaign"]))
+    language = request.LANGUAGE_CODE
+    days: dict[dt.date, list[tuple[Any, dt.datetime, str]]] = {}
+    for engagement in rows.order_by("starts_at"):
+        zone = engagement.mission.zone
+        local = engagement.starts_at.astimezone(zone)
+        day, end = local.date(), engagement.ends_at.astimezone(zone).date()
+        while day <= end and day <= last:
+            days.setdefault(day, []).append((engagement, local, engagement.title(language)))
+            day += dt.timedelta(days=1)
+    return days
 
 
 def _feeds(request: HttpRequest) -> list[tuple[str, str]]:
@@ -182,9 +212,31 @@ def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
         event.add("description", "\n\n".join(v.text for v in post.variants.all())[:2000])
         event.add("url", request.build_absolute_uri(reverse("post_detail", args=[post.pk])))
         cal.add_component(event)
+    for component in _engagement_events(request, user, data):
+        cal.add_component(component)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="elshi-{data["k"]}-{data["id"]}.ics"'
     return response
+
+
+def _engagement_events(request: HttpRequest, user: Any, data: dict[str, Any]) -> list[Event]:
+    """The feed's engagements: the mission's (or the campaign's, at missions the user may see)."""
+    from elshi.engagements.invites import engagement_event
+    from elshi.engagements.models import Engagement
+
+    if data.get("k") == "mission":
+        rows = Engagement.objects.filter(mission_id=int(data.get("id") or 0))
+    else:
+        rows = Engagement.objects.filter(
+            campaign_id=int(data.get("id") or 0), mission__in=missions_with(user, Perm.VIEW)
+        )
+    events = []
+    for engagement in rows.select_related("mission"):
+        # Staff calendars: the place, never the meeting link (a feed URL is easily shared).
+        event = engagement_event(engagement, "en", with_link=False)
+        event.add("url", request.build_absolute_uri(reverse("engagement_detail", args=[engagement.pk])))
+        events.append(event)
+    return events
 
 
 def campaign_feed_token(user: Any, campaign: Campaign) -> str:

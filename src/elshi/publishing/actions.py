@@ -23,10 +23,10 @@ def _variant_for(post: Post, channel: Any) -> Any:
     return chosen[0] if chosen else None
 
 
-def _enqueue_after_commit(delivery_id: int, due_at: Any) -> None:
-    from elshi.publishing.tasks import enqueue
+def _dispatch_after_commit(due_at: Any) -> None:
+    from elshi.publishing.tasks import enqueue_dispatch
 
-    transaction.on_commit(lambda: enqueue(delivery_id, due_at))
+    transaction.on_commit(lambda: enqueue_dispatch(due_at))
 
 
 def do_schedule_deliveries(post: Post, *, acting_user: Any) -> list[Delivery]:
@@ -53,8 +53,8 @@ def do_schedule_deliveries(post: Post, *, acting_user: Any) -> list[Delivery]:
         mission_slug=post.mission.slug,
         changes={"channels": [str(d.channel) for d in made], "due_at": post.scheduled_at.isoformat()},
     )
-    for delivery in made:
-        _enqueue_after_commit(delivery.pk, delivery.due_at)
+    if made:
+        _dispatch_after_commit(post.scheduled_at)
     return made
 
 
@@ -83,8 +83,8 @@ def do_reschedule_deliveries(post: Post, *, acting_user: Any) -> int:
     )
     ids = list(waiting.values_list("pk", flat=True))
     waiting.update(due_at=post.scheduled_at, state=DeliveryState.SCHEDULED)
-    for pk in ids:
-        _enqueue_after_commit(pk, post.scheduled_at)
+    if ids:
+        _dispatch_after_commit(post.scheduled_at)
     return len(ids)
 
 

@@ -40,7 +40,7 @@ def _setup(base_url: str, deliveries: int, channels: int, due_in: float) -> None
     from elshi.missions.models import Channel, Mission
     from elshi.publishing.accounts import set_credentials
     from elshi.publishing.models import Delivery
-    from elshi.publishing.tasks import send_delivery
+    from elshi.publishing.tasks import dispatch_due
 
     call_command("migrate", verbosity=0)
     author = get_user_model().objects.create(username="bench")
@@ -90,8 +90,8 @@ def _setup(base_url: str, deliveries: int, channels: int, due_in: float) -> None
         for i in range(deliveries)
     ]
     Delivery.objects.bulk_create(rows, batch_size=2000)
-    for pk in Delivery.objects.values_list("pk", flat=True):
-        send_delivery.schedule((pk,), eta=due)
+    for _post in posts:  # as clearance does: one dispatch per post, at its time
+        dispatch_due.schedule(eta=due)
     print(due.timestamp())
 
 
@@ -110,7 +110,10 @@ def bench_publishing(
     deliveries: int = typer.Option(10_000, min=1, help="Deliveries due in the same minute."),
     channels: int = typer.Option(500, min=1, help="Channels they are spread over."),
     latency: float = typer.Option(0.1, min=0.0, help="Seconds the platform takes to answer each post."),
-    workers: int = typer.Option(256, min=1, help="Worker threads (ELSHI_WORKERS)."),
+    workers: int = typer.Option(8, min=1, help="Worker threads (ELSHI_WORKERS)."),
+    concurrency: int = typer.Option(
+        64, min=1, help="Deliveries the worker sends at once (ELSHI_PUBLISH_CONCURRENCY)."
+    ),
     redis_url: str = typer.Option(
         "", "--redis", help="Run the queue on this Redis (e.g. redis://127.0.0.1:6379/14)."
     ),
@@ -127,6 +130,7 @@ def bench_publishing(
         env |= {
             "ELSHI_HOME": home,
             "ELSHI_WORKERS": str(workers),
+            "ELSHI_PUBLISH_CONCURRENCY": str(concurrency),
             "DJANGO_SETTINGS_MODULE": "elshi.web.settings",
             "ELSHI_PUBLISH_STUCK_SECONDS": "3600",
         }
@@ -182,6 +186,7 @@ def bench_publishing(
             "channels": channels,
             "latency_s": latency,
             "workers": workers,
+            "concurrency": concurrency,
             "sent": len(received),
             "duplicates": platform.requests - len(received),
             "losses": deliveries - len({r.key for r in received}),

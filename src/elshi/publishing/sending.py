@@ -23,12 +23,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
 import httpx
 from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -124,6 +126,27 @@ def _finish(delivery: Delivery, state: str, error: str = "", **fields: Any) -> N
     Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.PUBLISHING).update(**values)
 
 
+def _store_published(delivery: Delivery, remote_id: str, url: str, now: dt.datetime) -> None:
+    """The hot path, stored the moment the platform confirms: one plain UPDATE (the ORM's query
+    building costs more than the statement), still only from 'publishing'."""
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET state = %s, remote_id = %s, remote_url = %s, published_at = %s, "  # noqa: S608
+            "next_metrics_at = %s WHERE id = %s AND state = %s",
+            [
+                DeliveryState.PUBLISHED,
+                remote_id,
+                url,
+                adapt(now),
+                adapt(now + METRIC_AGES[0]),
+                delivery.pk,
+                DeliveryState.PUBLISHING,
+            ],
+        )
+
+
 def _channel_health(channel: Channel, status: str, error: str = "") -> None:
     values: dict[str, Any] = {"status": status}
     if error:
@@ -202,12 +225,111 @@ def _retry(delivery: Delivery, error: str, after: float | None = None) -> str:
     return DeliveryState.FAILED_RETRYABLE
 
 
+def claim_due(now: dt.datetime, limit: int) -> list[int]:
+    """Claim up to ``limit`` due deliveries, oldest first, in one conditional UPDATE … RETURNING.
+
+    The outer condition repeats the claimable states, so a row another worker claimed in between is
+    not taken twice (PostgreSQL re-checks it after the other's commit; SQLite runs writers one at a
+    time); on PostgreSQL rows locked by another claimer are skipped rather than waited for.
+    """
+    if limit <= 0:
+        return []
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    skip_locked = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    states = [str(s) for s in CLAIMABLE]
+    sql = (
+        f"UPDATE {table} SET state = %s, claimed_at = %s, attempts = attempts + 1 "  # noqa: S608 - names only
+        f"WHERE id IN (SELECT id FROM {table} WHERE state IN (%s, %s) AND due_at <= %s "
+        f"ORDER BY due_at LIMIT %s{skip_locked}) AND state IN (%s, %s) RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [DeliveryState.PUBLISHING, stamp, *states, stamp, limit, *states])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _concurrency() -> int:
+    return max(1, int(getattr(settings, "ELSHI_PUBLISH_CONCURRENCY", 64)))
+
+
+_pool_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=_concurrency(), thread_name_prefix="elshi-send")
+        return _pool
+
+
+def _send_in_pool(delivery: Delivery, now: dt.datetime) -> str:
+    close_old_connections()
+    try:
+        return send_claimed(delivery, now=now)
+    except Exception:  # noqa: BLE001 - the delivery stays 'publishing'; the sweep settles it
+        log.exception("delivery %s: could not be sent or recorded", delivery.pk)
+        return "error"
+
+
+def dispatch(*, limit: int | None = None) -> Counter[str]:
+    """Send every due delivery, many at once: claim only as many as there are free senders, so a
+    crash leaves at most one pool's worth 'publishing' (settled by the sweep), never the whole queue.
+    One dispatcher runs per process at a time (a second one waits, then looks again); several
+    processes or machines share the work through the claim."""
+    with _dispatch_lock:
+        return _dispatch(limit)
+
+
+_dispatch_lock = threading.Lock()
+
+
+def _dispatch(limit: int | None) -> Counter[str]:
+    outcomes: Counter[str] = Counter()
+    width = _concurrency()
+    refill = max(1, width // 4)  # claim again once a quarter of the senders are free: few, larger claims
+    in_flight: set[Future[str]] = set()
+    claimed = 0
+
+    def settle_one() -> None:
+        nonlocal in_flight
+        done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+        outcomes.update(future.result() for future in done)
+
+    while True:
+        room = width - len(in_flight)
+        if limit is not None:
+            room = min(room, limit - claimed)
+        now = timezone.now()
+        ids = claim_due(now, room) if room > 0 else []
+        claimed += len(ids)
+        if ids:
+            loaded = Delivery.objects.select_related("channel", "variant", "post").in_bulk(ids)
+            in_flight |= {_executor().submit(_send_in_pool, loaded[pk], now) for pk in ids}
+        if not in_flight:
+            return outcomes
+        settle_one()
+        while in_flight and width - len(in_flight) < refill:
+            settle_one()
+
+
 def send(delivery_id: int, *, client: httpx.Client | None = None, now: dt.datetime | None = None) -> str:
     """Send one delivery if it is due and nobody else has claimed it. Returns the state it ends in."""
     now = now or timezone.now()
     if not claim(delivery_id, now):
         return "skipped"
-    delivery = Delivery.objects.select_related("channel", "variant", "post").get(pk=delivery_id)
+    return send_claimed(delivery_id, client=client, now=now)
+
+
+def send_claimed(
+    delivery: int | Delivery, *, client: httpx.Client | None = None, now: dt.datetime | None = None
+) -> str:
+    """Send a delivery this worker has claimed (state 'publishing'), given by id or loaded with its
+    channel, variant and post."""
+    now = now or timezone.now()
+    if not isinstance(delivery, Delivery):
+        delivery = Delivery.objects.select_related("channel", "variant", "post").get(pk=delivery)
     channel = delivery.channel
     grace = dt.timedelta(seconds=getattr(settings, "ELSHI_PUBLISH_GRACE_SECONDS", 7200))
     if delivery.post.state != PostState.SCHEDULED:
@@ -256,7 +378,7 @@ def send(delivery_id: int, *, client: httpx.Client | None = None, now: dt.dateti
         _channel_health(channel, ChannelStatus.ERROR, str(exc))
         return DeliveryState.FAILED_PERMANENT
     except Exception as exc:  # noqa: BLE001 - we cannot know whether it went out: a person checks
-        log.exception("delivery %s failed unexpectedly", delivery_id)
+        log.exception("delivery %s failed unexpectedly", delivery.pk)
         _finish(delivery, DeliveryState.UNCONFIRMED, f"unexpected error: {exc!r}; check the channel")
         return DeliveryState.UNCONFIRMED
     finally:
@@ -269,13 +391,6 @@ def send(delivery_id: int, *, client: httpx.Client | None = None, now: dt.dateti
         ):
             store_token(channel, publisher.token)
             channel.save(update_fields=["token_encrypted", "token_expires_at"])
-    _finish(
-        delivery,
-        DeliveryState.PUBLISHED,
-        remote_id=result.remote_id[:300],
-        remote_url=(result.url or "")[:500],
-        published_at=now,
-        next_metrics_at=now + METRIC_AGES[0],
-    )
+    _store_published(delivery, result.remote_id[:300], (result.url or "")[:500], now)
     _channel_health(channel, ChannelStatus.OK)
     return DeliveryState.PUBLISHED

@@ -23,6 +23,25 @@ def send_delivery(delivery_id: int) -> None:
     log.info("delivery %s: %s", delivery_id, send(delivery_id))
 
 
+@db_task()
+def dispatch_due() -> dict[str, int]:
+    """Send every due delivery through the sending pool (ELSHI_PUBLISH_CONCURRENCY at once)."""
+    from elshi.publishing.sending import dispatch
+
+    outcomes = dict(dispatch())
+    if outcomes:
+        log.info("dispatched: %s", outcomes)
+    return outcomes
+
+
+def enqueue_dispatch(due_at: dt.datetime) -> None:
+    """One task for all the deliveries due at ``due_at`` (a post's channels), however many there are."""
+    if due_at <= timezone.now():
+        dispatch_due()
+    else:
+        dispatch_due.schedule(eta=due_at)
+
+
 def enqueue(delivery_id: int, due_at: dt.datetime) -> None:
     """Queue a send for the delivery's time; the claim makes a duplicate enqueue harmless."""
     if due_at <= timezone.now():
@@ -38,11 +57,9 @@ def sweep_deliveries() -> dict[str, int]:
     from elshi.publishing.accounts import connector_name
 
     now = timezone.now()
-    due = list(
-        Delivery.objects.filter(state__in=CLAIMABLE, due_at__lte=now).values_list("pk", flat=True)[:5000]
-    )
-    for pk in due:
-        send_delivery(pk)
+    due = Delivery.objects.filter(state__in=CLAIMABLE, due_at__lte=now).count()
+    if due:
+        dispatch_due()
     stuck_after = dt.timedelta(seconds=getattr(settings, "ELSHI_PUBLISH_STUCK_SECONDS", 300))
     settled = 0
     for delivery in Delivery.objects.filter(
@@ -63,7 +80,7 @@ def sweep_deliveries() -> dict[str, int]:
         )
         if idempotent:
             send_delivery(delivery.pk)
-    return {"queued": len(due), "settled": settled}
+    return {"due": due, "settled": settled}
 
 
 @db_periodic_task(crontab(minute="*/10"))

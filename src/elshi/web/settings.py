@@ -203,6 +203,9 @@ LOGGING = {
 ELSHI_PUBLISH_GRACE_SECONDS = env.envint("ELSHI_PUBLISH_GRACE_SECONDS", 7200, minimum=60)
 ELSHI_PUBLISH_STUCK_SECONDS = env.envint("ELSHI_PUBLISH_STUCK_SECONDS", 300)
 ELSHI_PUBLISH_TIMEOUT = env.envint("ELSHI_PUBLISH_TIMEOUT", 30, minimum=1)
+ELSHI_PUBLISH_CONCURRENCY = env.envint("ELSHI_PUBLISH_CONCURRENCY", 64, minimum=1)
+# Jitsi servers the ministry runs, accepted as meeting links beside meet.jit.si (comma-separated hosts).
+ELSHI_JITSI_HOSTS = [h.strip().lower() for h in env.envstr("ELSHI_JITSI_HOSTS").split(",") if h.strip()]
 
 # AI images (studio): "none" by default; "openai" for any OpenAI-compatible images endpoint, local ones too.
 ELSHI_IMAGE_BACKEND = env.envstr("ELSHI_IMAGE_BACKEND", "none").lower()
