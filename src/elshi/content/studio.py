@@ -25,9 +25,42 @@ def brand_for(mission: Mission) -> Any:
     from elshi.creative import BrandKit
 
     ministry = Brand.objects.filter(mission__isnull=True).first()
-    kit = BrandKit.from_dict(ministry.data) if ministry and ministry.data else BrandKit()
+    kit = BrandKit.from_dict(_stored_files(ministry.data)) if ministry and ministry.data else BrandKit()
     own = Brand.objects.filter(mission=mission).first()
-    return kit.merged(own.data) if own and own.data else kit
+    return kit.merged(_stored_files(own.data)) if own and own.data else kit
+
+
+def _stored_files(data: dict[str, Any]) -> dict[str, Any]:
+    """A stored kit's logo is relative to MEDIA_ROOT (so backups move); the kit wants a real path."""
+    logo = data.get("logo")
+    if logo and not Path(logo).is_absolute():
+        return {**data, "logo": str(Path(settings.MEDIA_ROOT) / logo)}
+    return data
+
+
+def card_from_spec(spec: dict[str, Any]) -> Any:
+    """A card from its stored spec; a photo card's photo is stored relative to MEDIA_ROOT."""
+    from elshi.creative.spec import card_from_dict
+
+    if spec.get("template") == "photo":
+        spec = {**spec, "photo": str(Path(settings.MEDIA_ROOT) / spec["photo"])}
+    return card_from_dict(spec)
+
+
+def render_preview(
+    mission: Mission, spec: dict[str, Any], size: str, longest: int = 480
+) -> tuple[bytes, str]:
+    """A downscaled PNG of the card as it would be saved, and its drafted alt text (nothing stored)."""
+    import io
+
+    from elshi.creative import render_card
+
+    rendered = render_card(card_from_spec(spec), size, brand_for(mission))
+    image = rendered.image
+    image.thumbnail((longest, longest))
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=False, compress_level=1)
+    return out.getvalue(), rendered.alt_text
 
 
 def _target(kind: str, suffix: str) -> tuple[str, Path]:
@@ -55,20 +88,36 @@ def do_render_card(
     acting_user: Any,
     title: str,
     claim: Claim | None = None,
+    alt_text: str = "",
 ) -> Asset:
     from elshi.creative import render_card
-    from elshi.creative.spec import card_from_dict
 
-    card = card_from_dict(spec)
-    rendered = render_card(card, size, brand_for(mission))
+    rendered = render_card(card_from_spec(spec), size, brand_for(mission))
+    if alt_text.strip():
+        rendered.alt_text = alt_text.strip()
+    return store_rendered_card(
+        mission, rendered, {"card": spec, "size": size}, acting_user=acting_user, title=title, claim=claim
+    )
+
+
+def store_rendered_card(
+    mission: Mission,
+    rendered: Any,
+    spec: dict[str, Any],
+    *,
+    acting_user: Any,
+    title: str,
+    claim: Claim | None = None,
+) -> Asset:
+    """Save a rendered card's file (with its XMP) and its asset; audited."""
     relative, path = _target("card", "png")
     rendered.save(path, made_by=f"elshi ({mission.slug})")
     with transaction.atomic():
         asset = Asset.objects.create(
             mission=mission,
             kind=AssetKind.CARD,
-            title=title,
-            spec={"card": spec, "size": size},
+            title=title[:200],
+            spec=spec,
             file=relative,
             alt_text=rendered.alt_text,
             ai_generated=rendered.ai_labelled,
@@ -83,7 +132,7 @@ def do_render_card(
             "asset.render",
             asset,
             mission_slug=mission.slug,
-            changes={"kind": "card", "size": size},
+            changes={"kind": "card", "size": spec["size"], "template": spec["card"].get("template")},
         )
     return asset
 
@@ -98,14 +147,35 @@ def do_queue_video(
     acting_user: Any,
     title: str,
 ) -> Asset:
+    scenes = [(a, seconds, c) for a, c in zip(cards, captions, strict=True)]
+    return do_queue_storyboard(mission, scenes, language, acting_user=acting_user, title=title)
+
+
+def do_queue_storyboard(
+    mission: Mission,
+    scenes: list[tuple[Asset, float, str]],
+    language: str,
+    *,
+    acting_user: Any,
+    title: str,
+    transition: str = "fade",
+    music: str | None = None,
+    voiceover: bool = False,
+) -> Asset:
+    """Queue a vertical video from library assets (cards, images) in order, each with its duration and
+    caption; ``music`` is an uploaded track relative to MEDIA_ROOT; ``voiceover`` speaks the captions."""
     from elshi.content.tasks import render_video_asset
 
-    spec = {
-        "scenes": [
-            {"asset": a.pk, "caption": c, "duration": seconds} for a, c in zip(cards, captions, strict=True)
-        ],
+    spec: dict[str, Any] = {
+        "scenes": [{"asset": a.pk, "caption": c, "duration": d} for a, d, c in scenes],
         "language": language,
     }
+    if transition != "fade":
+        spec["transition"] = transition
+    if music:
+        spec["music"] = music
+    if voiceover:
+        spec["voiceover"] = True
     with transaction.atomic():
         asset = Asset.objects.create(
             mission=mission,
@@ -120,27 +190,56 @@ def do_queue_video(
             "asset.queue",
             asset,
             mission_slug=mission.slug,
-            changes={"kind": "video", "scenes": len(cards)},
+            changes={"kind": "video", "scenes": len(scenes), "music": bool(music), "voiceover": voiceover},
         )
         transaction.on_commit(lambda: render_video_asset(asset.pk))
     return asset
 
 
+def storyboard_for(spec: dict[str, Any]) -> Any:
+    """The creative Storyboard for a stored video spec (scenes name assets of the library)."""
+    from elshi.creative import Storyboard
+
+    root = Path(settings.MEDIA_ROOT)
+    stills = {a.pk: a for a in Asset.objects.filter(pk__in=[s["asset"] for s in spec["scenes"]])}
+    missing = [s["asset"] for s in spec["scenes"] if s["asset"] not in stills or not stills[s["asset"]].file]
+    if missing:
+        raise ValueError(f"assets {missing} of the storyboard are gone or not rendered")
+    return Storyboard(
+        scenes=tuple(_scene(stills[s["asset"]], float(s["duration"]), s["caption"]) for s in spec["scenes"]),
+        language=spec.get("language", ""),
+        transition=spec.get("transition", "fade"),
+        music=root / spec["music"] if spec.get("music") else None,
+        voiceover=bool(spec.get("voiceover", False)),
+    )
+
+
+def _scene(asset: Asset, duration: float, caption: str) -> Any:
+    """An AI image enters as itself (unlabelled original plus provenance): the video labels the frame
+    where platforms leave room, and the video's metadata says it holds AI-made media."""
+    from PIL import Image
+
+    from elshi.creative import GeneratedImage, LabelWaiver, Scene
+    from elshi.creative.provenance import Provenance
+
+    root = Path(settings.MEDIA_ROOT)
+    if asset.ai_generated and asset.kind == AssetKind.IMAGE and asset.spec.get("original"):
+        with Image.open(root / asset.spec["original"]) as source:
+            image = GeneratedImage(source.convert("RGB"), Provenance.from_dict(asset.provenance))
+        waived = asset.spec.get("label_waiver")
+        waiver = LabelWaiver(str(waived["removed_by"]), str(waived["reason"])) if waived else None
+        return Scene(image, duration, caption, label_waiver=waiver)
+    return Scene(root / asset.file, duration, caption)
+
+
 def render_video_now(asset_id: int) -> None:
     """Worker side: render, storing progress as it goes; a failure keeps its error on the asset."""
-    from elshi.creative import Scene, Storyboard, render_video
+    from elshi.creative import render_video
 
     asset = Asset.objects.select_related("mission").get(pk=asset_id)
     Asset.objects.filter(pk=asset_id).update(state=AssetState.RENDERING, stage="starting")
     try:
-        stills = {a.pk: a for a in Asset.objects.filter(pk__in=[s["asset"] for s in asset.spec["scenes"]])}
-        board = Storyboard(
-            scenes=tuple(
-                Scene(Path(settings.MEDIA_ROOT) / stills[s["asset"]].file, float(s["duration"]), s["caption"])
-                for s in asset.spec["scenes"]
-            ),
-            language=asset.spec.get("language", ""),
-        )
+        board = storyboard_for(asset.spec)
         relative, path = _target("video", "mp4")
 
         def progress(fraction: float, stage: str) -> None:
@@ -149,6 +248,7 @@ def render_video_now(asset_id: int) -> None:
         result = render_video(
             board, path, brand_for(asset.mission), progress=progress, made_by=f"elshi ({asset.mission.slug})"
         )
+        ai_made = result.provenance.ai_generated
     except Exception as exc:  # noqa: BLE001 - shown to the person who asked for the render
         Asset.objects.filter(pk=asset_id).update(
             state=AssetState.FAILED, error=str(exc)[:2000], stage="failed"
@@ -160,6 +260,7 @@ def render_video_now(asset_id: int) -> None:
         stage="done",
         file=relative,
         alt_text=result.alt_text,
+        ai_generated=ai_made,
         provenance={
             "source_type": result.provenance.source_type,
             "duration_s": result.info.duration,
@@ -174,6 +275,9 @@ def image_backend_config() -> dict[str, Any]:
         "base_url": settings.ELSHI_IMAGE_BASE_URL,
         "model": settings.ELSHI_IMAGE_MODEL,
         "api_key": settings.ELSHI_IMAGE_API_KEY,
+        # The diffusers backend reads its pipeline from a local folder named by ELSHI_IMAGE_MODEL.
+        "model_path": settings.ELSHI_IMAGE_MODEL,
+        "device": getattr(settings, "ELSHI_IMAGE_DEVICE", "cuda"),
     }
 
 
@@ -252,3 +356,22 @@ def do_waive_label(asset: Asset, reason: str, *, acting_user: Any) -> Asset:
             changes={"reason": reason},
         )
     return asset
+
+
+def do_save_brand(mission: Mission | None, data: dict[str, Any], *, acting_user: Any) -> Brand:
+    """Store the ministry's kit (``mission=None``) or a mission's overrides; audited with what changed."""
+    brand, _ = Brand.objects.get_or_create(mission=mission)
+    before = dict(brand.data)
+    changes = {k: [before.get(k), v] for k, v in data.items() if before.get(k) != v}
+    changes.update({k: [v, None] for k, v in before.items() if k not in data})
+    with transaction.atomic():
+        brand.data = data
+        brand.save()
+        record(
+            acting_user,
+            "brand.save",
+            brand,
+            mission_slug=mission.slug if mission else "",
+            changes=changes,
+        )
+    return brand

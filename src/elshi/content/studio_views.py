@@ -115,6 +115,7 @@ def studio_home(request: HttpRequest) -> HttpResponse:
             "image_form": image_form,
             "card_form": card_form,
             "video_form": video_form,
+            "can_brand": missions_with(request.user, Perm.APPROVE).exists(),
             "active": "tell",
         },
     )

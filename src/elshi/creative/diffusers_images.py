@@ -33,7 +33,7 @@ class DiffusersImages:
                     "the diffusers backend needs the diffusers and torch packages"
                 ) from exc
             try:
-                pipeline = AutoPipelineForText2Image.from_pretrained(self.model_path, local_files_only=True)
+                pipeline = AutoPipelineForText2Image.from_pretrained(self.model_path, local_files_only=True)  # type: ignore[no-untyped-call,unused-ignore]
             except (OSError, ValueError) as exc:
                 raise BackendError(
                     f"{self.model_path}: not a diffusers pipeline: {exc}", permanent=True
@@ -67,6 +67,11 @@ class DiffusersImages:
             self.model,
             request.prompt,
             seed,
-            {"steps": str(self.steps), "size": f"{width}x{height}", "device": self.device},
+            {
+                "steps": str(self.steps),
+                "size": f"{width}x{height}",
+                "device": self.device,
+                "model_path": self.model_path,
+            },
         )
         return GeneratedImage(image, provenance)

@@ -19,7 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from PIL import Image, ImageDraw
 
-from elshi.creative.errors import BackendUnavailable, CreativeError
+from elshi.creative.errors import BackendUnavailable, CreativeError, TextDoesNotFit
 from elshi.creative.fonts import FontLibrary
 from elshi.creative.labels import ai_label
 from elshi.creative.layout import Box, TextStyle, draw_text, fit_text
@@ -103,11 +103,15 @@ def draw_ai_label(
     w, h = out.size
     short = min(w, h)
     pad, height = max(4, short // 60), max(28, short * 3 // 50)
-    text = ai_label(language)
     top = h - pad * 2 - height if at_height is None else round(h * at_height)
     box = Box(pad * 3, top, w * 3 // 4, height)
     style = TextStyle(max_size=box.h, min_size=8, weight="bold", max_lines=1, valign="middle")
-    fitted = fit_text(text, box, style, library, language)
+    try:
+        fitted = fit_text(ai_label(language), box, style, library, language)
+    except TextDoesNotFit:
+        # A thumbnail-sized image (under about 200 px) cannot hold the words: it still says "AI".
+        box = Box(pad * 2, top, w - pad * 4, height)
+        fitted = fit_text("AI", box, replace(style, min_size=6), library, "en")
     inks = draw_text(ImageDraw.Draw(Image.new("L", (1, 1))), fitted, (0,))
     width = max(i.right for i in inks) - min(i.x for i in inks)
     x0 = w - pad * 3 - width - 2 * pad if fitted.rtl else pad * 2

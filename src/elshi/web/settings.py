@@ -207,12 +207,14 @@ ELSHI_PUBLISH_CONCURRENCY = env.envint("ELSHI_PUBLISH_CONCURRENCY", 64, minimum=
 # Jitsi servers the ministry runs, accepted as meeting links beside meet.jit.si (comma-separated hosts).
 ELSHI_JITSI_HOSTS = [h.strip().lower() for h in env.envstr("ELSHI_JITSI_HOSTS").split(",") if h.strip()]
 
-# AI images (studio): "none" by default; "openai" for any OpenAI-compatible images endpoint, local ones too.
+# AI images (studio): "none" by default; "openai" for any OpenAI-compatible images endpoint, local ones too;
+# "diffusers" for a local pipeline folder (ELSHI_IMAGE_MODEL) on ELSHI_IMAGE_DEVICE (extra `ai-local`).
 ELSHI_IMAGE_BACKEND = env.envstr("ELSHI_IMAGE_BACKEND", "none").lower()
-if ELSHI_IMAGE_BACKEND not in {"none", "openai"}:
+if ELSHI_IMAGE_BACKEND not in {"none", "openai", "diffusers"}:
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured(f"ELSHI_IMAGE_BACKEND={ELSHI_IMAGE_BACKEND!r}: use none or openai")
+    raise ImproperlyConfigured(f"ELSHI_IMAGE_BACKEND={ELSHI_IMAGE_BACKEND!r}: use none, openai or diffusers")
+ELSHI_IMAGE_DEVICE = env.envstr("ELSHI_IMAGE_DEVICE", "cuda")
 ELSHI_IMAGE_BASE_URL = env.envstr("ELSHI_IMAGE_BASE_URL")
 ELSHI_IMAGE_MODEL = env.envstr("ELSHI_IMAGE_MODEL")
 ELSHI_IMAGE_API_KEY = env.envstr("ELSHI_IMAGE_API_KEY")

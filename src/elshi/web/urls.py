@@ -69,6 +69,7 @@ urlpatterns = [
     path("tell/posts/<int:pk>/reschedule/", calendar.reschedule, name="post_reschedule"),
     path("tell/posts/<int:pk>/cancel/", content_views.post_cancel, name="post_cancel"),
     path("tell/studio/", studio_views.studio_home, name="studio"),
+    path("tell/studio/", include("elshi.content.studio_urls")),
     path("tell/studio/card/", studio_views.new_card, name="studio_card"),
     path("tell/studio/video/", studio_views.new_video, name="studio_video"),
     path("tell/studio/assets/<int:pk>/", studio_views.asset_detail, name="asset_detail"),
