@@ -12,6 +12,7 @@ from rich.console import Console
 from elshi.cli_listen import listen_app
 from elshi.cli_ops import backup_app_commands, check_command, keys_rotate
 from elshi.cli_people import mission_app, token_app, user_app
+from elshi.cli_report import report_app
 from elshi.cli_server import serve_command, up_command, worker_command
 from elshi.cli_site import site_app
 
@@ -48,6 +49,7 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(sources_app, name="sources")
 app.add_typer(listen_app, name="listen")
 app.add_typer(site_app, name="site")
+app.add_typer(report_app, name="report")
 creative_app = typer.Typer(
     help="Story cards and short vertical videos from JSON specs.",
     no_args_is_help=True,

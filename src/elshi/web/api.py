@@ -77,11 +77,13 @@ def _register() -> None:
     from elshi.content.api import router as content_router
     from elshi.missions.api import router as missions_router
     from elshi.monitoring.api import router as monitoring_router
+    from elshi.reports.api import router as reports_router
 
     api.add_router("/", missions_router)
     api.add_router("/", content_router)
     api.add_router("/audit", audit_router)
     api.add_router("/", monitoring_router)
+    api.add_router("/", reports_router)
 
 
 _register()

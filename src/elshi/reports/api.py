@@ -1,0 +1,39 @@
+"""The brief's data as JSON: ``GET /api/v1/reports/brief?country=KZ&from=YYYY-MM-DD&to=YYYY-MM-DD``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from elshi.reports.actions import LANGUAGES, check_read_briefs
+from elshi.reports.brief import brief_json, build_brief
+from elshi.web.api_errors import ApiRefusal
+
+router = Router(tags=["measure"])
+
+
+@router.get("/reports/brief", summary="The nation-image brief's data for a country and period")
+def brief(
+    request: HttpRequest,
+    country: str,
+    from_: dt.date = Query(..., alias="from"),  # noqa: B008
+    to: dt.date = Query(...),  # noqa: B008
+    peers: str = "",
+    lang: str = "en",
+) -> Any:
+    """Every figure of the brief (the same as its HTML and PDF). Needs the listen permission."""
+    check_read_briefs(request.user)
+    if to < from_:
+        raise ApiRefusal(422, "'to' is before 'from'")
+    if (to - from_).days > 366:
+        raise ApiRefusal(422, "a brief covers at most a year")
+    if lang not in LANGUAGES:
+        raise ApiRefusal(422, f"lang must be one of {', '.join(LANGUAGES)}")
+    code = country.strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise ApiRefusal(422, "country must be a two-letter code such as KZ")
+    peer_list = [p.strip().upper() for p in peers.split(",") if p.strip()] or None
+    return brief_json(build_brief(code, from_, to, peer_list, lang))
