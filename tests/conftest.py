@@ -34,6 +34,14 @@ def missions(db: Any) -> dict[str, Any]:
     return made
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The shared cache (files, or Redis in CI) outlives a test: rate-limit counters must not."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 PASSWORD = "correct-horse-battery-42"
 
 

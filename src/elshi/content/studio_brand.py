@@ -157,11 +157,17 @@ def brand_kits(request: HttpRequest) -> HttpResponse:
     ministry = may_edit(request.user, MINISTRY)
     if not missions and not ministry:
         raise PermissionDenied("brand")
-    kits = [(m, studio.brand_for(m), Brand.objects.filter(mission=m).first()) for m in missions]
+    base = _ministry_kit()  # read once: every mission's kit is the ministry's with its overrides
+    stored = {b.mission_id: b for b in Brand.objects.filter(mission__in=missions)}
+    kits = []
+    for m in missions:
+        own = stored.get(m.pk)
+        kit = base.merged(studio._stored_files(own.data)) if own and own.data else base
+        kits.append((m, kit, own))
     return render(
         request,
         "content/studio/brand_list.html",
-        {"kits": kits, "ministry": _ministry_kit() if ministry else None, "active": "tell"},
+        {"kits": kits, "ministry": base if ministry else None, "active": "tell"},
     )
 
 

@@ -110,12 +110,34 @@ def save_logo(upload: UploadedFile) -> str:
     return relative
 
 
+def audio_suffix(data: bytes) -> str | None:
+    """The suffix of the audio container ``data`` starts like (MP3, M4A, OGG, WAV, FLAC), else None."""
+    if data.startswith(b"ID3") or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
+        return ".mp3"
+    if data[4:8] == b"ftyp":
+        return ".m4a"
+    if data.startswith(b"OggS"):
+        return ".ogg"
+    if data.startswith(b"RIFF") and data[8:12] == b"WAVE":
+        return ".wav"
+    if data.startswith(b"fLaC"):
+        return ".flac"
+    return None
+
+
 def save_music(upload: UploadedFile) -> str:
     """Store an audio track that ffmpeg can read and that has sound; returns its relative path."""
     from elshi.creative import CreativeError, RenderError, probe
 
     data = _read(upload, MUSIC_MAX_BYTES)
-    suffix = Path(upload.name or "music").suffix.lower()[:6] or ".audio"
+    # Checked by its first bytes before ffmpeg sees it: a playlist (HLS, ffconcat, SDP) named
+    # "music.m3u8" would make ffmpeg open other files on the server, and the stored name never
+    # takes the uploader's suffix.
+    suffix = audio_suffix(data)
+    if suffix is None:
+        raise UploadRefused(
+            _("This file has no sound that can be read: upload an MP3, M4A, OGG or WAV file.")
+        )
     relative = f"uploads/music/{uuid.uuid4().hex}{suffix}"
     path = _store(relative, data)
     try:

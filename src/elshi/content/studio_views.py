@@ -19,7 +19,6 @@ from elshi.content import studio
 from elshi.content.models import Asset, AssetKind, AssetState, Claim
 from elshi.missions.models import Mission
 from elshi.missions.permissions import Perm, has_perm, missions_with, require
-from elshi.web.forms import flash_errors
 
 LANGUAGES = [
     ("kk", "Қазақша"),
@@ -83,6 +82,11 @@ class VideoForm(forms.Form):
 
 @login_required
 def studio_home(request: HttpRequest) -> HttpResponse:
+    return _home(request)
+
+
+def _home(request: HttpRequest, refused: forms.Form | None = None) -> HttpResponse:
+    """The studio page; ``refused`` is a form posted from it that failed, shown again as typed (400)."""
     visible = missions_with(request.user, Perm.VIEW)
     assets = Asset.objects.filter(mission__in=visible).select_related("mission")
     kind = request.GET.get("kind", "")
@@ -104,6 +108,12 @@ def studio_home(request: HttpRequest) -> HttpResponse:
         if settings.ELSHI_IMAGE_BACKEND != "none":
             image_form = ImageForm()
             image_form.fields["mission"].queryset = composers  # type: ignore[attr-defined]
+        if isinstance(refused, CardForm):
+            card_form = refused
+        elif isinstance(refused, VideoForm):
+            video_form = refused
+        elif isinstance(refused, ImageForm):
+            image_form = refused
     return render(
         request,
         "content/studio.html",
@@ -118,6 +128,7 @@ def studio_home(request: HttpRequest) -> HttpResponse:
             "can_brand": missions_with(request.user, Perm.APPROVE).exists(),
             "active": "tell",
         },
+        status=400 if refused is not None else 200,
     )
 
 
@@ -129,8 +140,7 @@ def new_card(request: HttpRequest) -> HttpResponse:
     form = CardForm(request.POST)
     form.fields["mission"].queryset = composers  # type: ignore[attr-defined]
     if not form.is_valid():
-        flash_errors(request, form)
-        return redirect("studio")
+        return _home(request, refused=form)
     data = form.cleaned_data
     if data["template"] == "number":
         spec, title = studio.claim_card_spec(data["claim"], data["language"]), str(data["claim"])
@@ -170,8 +180,7 @@ def new_video(request: HttpRequest) -> HttpResponse:
         state=AssetState.READY,
     )
     if not form.is_valid():
-        flash_errors(request, form)
-        return redirect("studio")
+        return _home(request, refused=form)
     data = form.cleaned_data
     captions = [c.strip() for c in data["captions"].splitlines() if c.strip()]
     asset = studio.do_queue_video(
@@ -252,8 +261,7 @@ def new_image(request: HttpRequest) -> HttpResponse:
     form = ImageForm(request.POST)
     form.fields["mission"].queryset = composers  # type: ignore[attr-defined]
     if not form.is_valid():
-        flash_errors(request, form)
-        return redirect("studio")
+        return _home(request, refused=form)
     data = form.cleaned_data
     try:
         asset = studio.do_generate_image(

@@ -144,6 +144,12 @@ def do_cancel_registration(registration: Registration, *, base_url: str = "") ->
     engagement = registration.engagement
     with transaction.atomic():
         Engagement.objects.select_for_update().get(pk=engagement.pk)
+        # Read the registration again under the lock: a second request (double click, two tabs)
+        # may have loaded it before the first cancelled it.
+        current = Registration.objects.filter(pk=registration.pk).first()
+        if current is None or current.status == RegistrationStatus.CANCELLED:
+            return None
+        registration.status = current.status
         was_confirmed = registration.status == RegistrationStatus.CONFIRMED
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = timezone.now()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.utils import timezone
 
 from elshi.engagements import site as sitedata
 from elshi.engagements.models import MissionSite, Visibility
@@ -48,7 +49,7 @@ def export_site(site: MissionSite, out: Path, *, base_url: str = "") -> list[Pat
                 "e": engagement,
                 "title": engagement.title(lang),
                 "description": engagement.description(lang),
-                "open": engagement.purged_at is None,
+                "open": engagement.ends_at > timezone.now() and engagement.purged_at is None,
                 "registered": "",
             }
             html = render_page("engagements/site/engagement.html", data, lang)

@@ -58,7 +58,7 @@ def send_confirmation(registration: Registration, site_url: str = "") -> None:
     """Confirmed: the invitation. On the waiting list: a note, and the invitation once promoted."""
     engagement = registration.engagement
     with translation.override(registration.language):
-        title = engagement.title(registration.language)
+        title = " ".join(engagement.title(registration.language).split())  # one line: it goes in the subject
         local = engagement.starts_at.astimezone(engagement.mission.zone)
         when = f"{local:%Y-%m-%d %H:%M} ({engagement.mission.timezone})"
         lines = [_("Dear %(name)s,") % {"name": registration.name}, ""]

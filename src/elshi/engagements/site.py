@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
@@ -80,15 +82,28 @@ def published_posts(mission: Mission) -> Any:
     )
 
 
+def web_link(url: str) -> bool:
+    return url.lower().startswith(("https://", "http://"))
+
+
 def news(mission: Mission, lang: str, limit: int = 50) -> list[NewsItem]:
+    # Newest first in the database, so a page reads ``limit`` posts, not every post ever published.
+    last = Max("deliveries__published_at", filter=Q(deliveries__state=DeliveryState.PUBLISHED))
+    posts = (
+        Post.objects.filter(mission=mission, deliveries__state=DeliveryState.PUBLISHED)
+        .annotate(last_published=Coalesce(last, "updated_at"))
+        .order_by("-last_published", "-pk")
+        .prefetch_related("variants", "deliveries")[:limit]
+    )
     items = []
-    for post in published_posts(mission):
+    for post in posts:
         texts: dict[str, str] = {}
         for variant in post.variants.all():
             texts.setdefault(variant.language, variant.text)
         delivered = [d for d in post.deliveries.all() if d.state == DeliveryState.PUBLISHED]
         when = max((d.published_at for d in delivered if d.published_at), default=post.updated_at)
-        urls = sorted({d.remote_url for d in delivered if d.remote_url})
+        # A platform's answer is internet data: only web links become links on the public site.
+        urls = sorted({d.remote_url for d in delivered if web_link(d.remote_url)})
         items.append(NewsItem(post.pk, pick(texts, lang), when, urls))
     items.sort(key=lambda i: i.published_at, reverse=True)
     return items[:limit]

@@ -13,6 +13,7 @@ from elshi.reports.brief import brief_json, build_brief
 from elshi.web.api_errors import ApiRefusal
 
 router = Router(tags=["measure"])
+MAX_PEERS = 30  # each peer adds index queries: a bound keeps one request cheap
 
 
 @router.get("/reports/brief", summary="The nation-image brief's data for a country and period")
@@ -36,4 +37,8 @@ def brief(
     if len(code) != 2 or not code.isalpha():
         raise ApiRefusal(422, "country must be a two-letter code such as KZ")
     peer_list = [p.strip().upper() for p in peers.split(",") if p.strip()] or None
+    if peer_list and any(len(p) != 2 or not p.isalpha() for p in peer_list):
+        raise ApiRefusal(422, "peers must be two-letter codes separated by commas, such as UZ,KG")
+    if peer_list and len(peer_list) > MAX_PEERS:
+        raise ApiRefusal(422, f"at most {MAX_PEERS} peers")
     return brief_json(build_brief(code, from_, to, peer_list, lang))

@@ -19,10 +19,14 @@ class Table:
     rows: list[list[Any]]
 
 
+# A cell starting with one of these is read as a formula by spreadsheets (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, list | tuple | set):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        value = ", ".join(str(v) for v in value)  # joined values are checked like any other text
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value  # never let a spreadsheet read a title from the internet as a formula
     return value
 

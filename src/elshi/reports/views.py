@@ -101,7 +101,6 @@ class SubscriptionForm(forms.ModelForm):
 @login_required
 def brief_list(request: HttpRequest) -> HttpResponse:
     actions.check_read_briefs(request.user)
-    can_generate = has_perm(request.user, Perm.ANALYSE, None)
     start, end = last_week()
     form = BriefForm(initial={"start": start, "end": end, "language": request.LANGUAGE_CODE[:2]})
     if request.method == "POST":
@@ -119,7 +118,18 @@ def brief_list(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("The brief is ready."))
             return redirect("brief_detail", pk=brief.pk)
-    page = Paginator(Brief.objects.select_related("created_by"), 25).get_page(request.GET.get("page"))
+    return _brief_page(request, form)
+
+
+def _brief_page(
+    request: HttpRequest,
+    form: BriefForm,
+    subscription_form: SubscriptionForm | None = None,
+) -> HttpResponse:
+    can_generate = has_perm(request.user, Perm.ANALYSE, None)
+    page = Paginator(Brief.objects.select_related("created_by", "subscription"), 25).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "reports/brief_list.html",
@@ -128,7 +138,8 @@ def brief_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "can_generate": can_generate,
             "subscriptions": BriefSubscription.objects.all() if can_generate else [],
-            "subscription_form": SubscriptionForm(initial={"country": "KZ", "language": "en"}),
+            "subscription_form": subscription_form
+            or SubscriptionForm(initial={"country": "KZ", "language": "en"}),
             "active": "measure",
         },
     )
@@ -178,13 +189,12 @@ def brief_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
 def subscription_add(request: HttpRequest) -> HttpResponse:
     actions.check_generate_brief(request.user)
     form = SubscriptionForm(request.POST)
-    if form.is_valid():
-        actions.do_save_subscription(form.save(commit=False), acting_user=request.user)
-        messages.success(request, _("The weekly brief will be e-mailed every Monday."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+    if not form.is_valid():  # shown again as typed, with its errors
+        start, end = last_week()
+        brief_form = BriefForm(initial={"start": start, "end": end, "language": request.LANGUAGE_CODE[:2]})
+        return _brief_page(request, brief_form, form)
+    actions.do_save_subscription(form.save(commit=False), acting_user=request.user)
+    messages.success(request, _("The weekly brief will be e-mailed every Monday."))
     return redirect("brief_list")
 
 
@@ -245,11 +255,19 @@ def scorecards(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _visible_campaigns(request: HttpRequest) -> Any:
+    """The campaigns Tell → Campaigns shows this person: all for curators, else their missions' ones."""
+    campaigns = Campaign.objects.all()
+    if has_perm(request.user, Perm.CURATE, None):
+        return campaigns
+    return campaigns.filter(missions__in=missions_with(request.user, Perm.VIEW)).distinct()
+
+
 @login_required
 def campaign_reports(request: HttpRequest) -> HttpResponse:
     _listen_missions(request)
     return render(
-        request, "reports/campaigns.html", {"campaigns": Campaign.objects.all(), "active": "measure"}
+        request, "reports/campaigns.html", {"campaigns": _visible_campaigns(request), "active": "measure"}
     )
 
 
@@ -257,6 +275,8 @@ def campaign_reports(request: HttpRequest) -> HttpResponse:
 def campaign_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     missions = _listen_missions(request)
     campaign = get_object_or_404(Campaign, pk=pk)
+    if not _visible_campaigns(request).filter(pk=campaign.pk).exists():
+        raise PermissionDenied("campaign")
     report = campaign_report(campaign, missions)
     fmt = request.GET.get("format", "")
     if fmt:
