@@ -117,3 +117,65 @@ def test_alert_is_told_in_app_and_to_the_webhook(
     author.force_login(people["author"])
     assert author.post(f"/listen/alerts/{alert.pk}/", {"action": "resolve"}).status_code == 403
     assert "volume spike" in author.get("/listen/alerts/?state=all").content.decode()
+
+
+def _narrative_mentions(day: dt.date, n: int, narrative: str, negative: int = 0, prefix: str = "n") -> None:
+    for i in range(n):
+        doc = Document.objects.create(
+            canonical_url=f"https://x.example/{prefix}{day}-{narrative}-{i}",
+            source_id="t",
+            title=f"{narrative} {i}",
+            published_at=dt.datetime.combine(day, dt.time(12), dt.UTC),
+            language="en",
+            content_hash=f"{prefix}{day}{narrative}{i}",
+            story_id=f"{prefix}{day}{i}",
+            narratives=[[narrative, 0.9]],
+        )
+        Mention.objects.create(
+            document=doc,
+            country="KZ",
+            count=1,
+            day=day,
+            tone_label="negative" if i < negative else "neutral",
+            tone_score=0.0,
+        )
+
+
+def test_a_narrative_spike_raises_a_narrative_alert(
+    history: None, settings: Any, people: dict[str, Any]
+) -> None:
+    from elshi.monitoring.rollup import rebuild
+
+    settings.ELSHI_ALERT_WEBHOOKS = []
+    for back in range(1, 29):  # the ecology narrative: 2 or 3 documents a day, hardly any negative
+        _narrative_mentions(DAY - dt.timedelta(days=back), 2 + back % 2, "ecology", negative=back % 7 == 0)
+    # On DAY: 30 ecology documents, 25 negative; the country's total stays ordinary.
+    _narrative_mentions(DAY, 30, "ecology", negative=25, prefix="spike")
+    _narrative_mentions(DAY, 2, "transit", prefix="calm")
+    rebuild()
+    from elshi.monitoring.alerting import check_narratives
+
+    raised = check_narratives(DAY, ["KZ"])
+    assert sorted((a.kind, a.narrative) for a in raised) == [("negativity", "ecology"), ("volume", "ecology")]
+    volume = next(a for a in raised if a.kind == "volume")
+    assert volume.value == 30 and volume.baseline in (2.0, 2.5, 3.0) and volume.score >= 3.5
+    assert check_narratives(DAY, ["KZ"]) == []  # once per signal and day
+    client = Client()
+    client.force_login(people["analyst"])
+    page = client.get(f"/listen/alerts/{volume.pk}/").content.decode()
+    assert "narrative ecology" in page and "narrative=ecology" in page
+    negativity = next(a for a in raised if a.kind == "negativity")
+    drivers = client.get(f"/listen/alerts/{negativity.pk}/").content.decode()
+    assert drivers.count("ecology ") >= 20 or "ecology 0" in drivers  # negative ecology documents listed
+
+
+def test_a_quiet_narrative_never_alarms(history: None, settings: Any) -> None:
+    from elshi.monitoring.alerting import check_narratives
+    from elshi.monitoring.rollup import rebuild
+
+    for back in range(1, 29):
+        _narrative_mentions(DAY - dt.timedelta(days=back), back % 7 == 0, "sport")
+    _narrative_mentions(DAY, 4, "sport", negative=4, prefix="few")  # unusual, but under the minimum volume
+    rebuild()
+    settings.ELSHI_ALERT_MIN_VOLUME = 10
+    assert check_narratives(DAY, ["KZ"]) == []

@@ -175,7 +175,10 @@ def test_query_counts_per_endpoint(
     client = _client(people["analyst"])
     client.get("/listen/dashboard/")  # warm the session and the profile cache
     for url, most in (
-        ("/listen/dashboard/?days=30", 12),
+        (
+            "/listen/dashboard/?days=30",
+            20,
+        ),  # KPI tiles, both periods, narratives, map, outlets, relations, alerts
         ("/listen/explorer/?country=KZ", 12),
         ("/api/v1/mentions?country=KZ", 8),
         ("/api/v1/index?country=KZ", 8),

@@ -15,7 +15,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from elshi.missions.models import Membership, Role
-from elshi.monitoring.models import Alert, AlertKind, Mention
+from elshi.monitoring.models import Alert, AlertKind, DailyNarrative, Mention
 from elshi.monitoring.spikes import spike
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,45 @@ def check_day(day: dt.date, countries: list[str]) -> list[Alert]:
             if created:
                 raised.append(alert)
                 _tell_after_commit(alert)
+    raised += check_narratives(day, countries)
+    return raised
+
+
+def check_narratives(day: dt.date, countries: list[str]) -> list[Alert]:
+    """Per-narrative spikes: documents carrying a narrative, and their negative share, against 28 days.
+
+    Read from the daily narrative rollup (one query for every country and narrative); the same
+    robust z-score and minimum volume as the per-country alerts.
+    """
+    start = day - dt.timedelta(days=BASELINE_DAYS)
+    days = [start + dt.timedelta(days=i) for i in range(BASELINE_DAYS)]
+    table: dict[tuple[str, str], dict[dt.date, tuple[int, int, int]]] = {}
+    for country, narrative, d, docs, neg, toned in DailyNarrative.objects.filter(
+        country__in=countries, day__gte=start, day__lte=day
+    ).values_list("country", "narrative", "day", "documents", "negative", "toned"):
+        table.setdefault((country, narrative), {})[d] = (docs, neg, toned)
+    minimum = settings.ELSHI_ALERT_MIN_VOLUME
+    raised: list[Alert] = []
+    for (country, narrative), daily in sorted(table.items()):
+        docs, neg, toned = daily.get(day, (0, 0, 0))
+        volume = spike(float(docs), [float(daily.get(d, (0, 0, 0))[0]) for d in days], minimum=minimum)
+        negativity = None
+        if toned >= minimum:
+            shares = [daily[d][1] / daily[d][2] for d in days if d in daily and daily[d][2]]
+            negativity = spike(neg / toned, shares, floor=0.05, min_days=5)
+        for kind, found in ((AlertKind.VOLUME, volume), (AlertKind.NEGATIVITY, negativity)):
+            if found is None:
+                continue
+            alert, created = Alert.objects.get_or_create(
+                kind=kind,
+                country=country,
+                narrative=narrative,
+                day=day,
+                defaults={"value": found.value, "baseline": found.baseline, "score": found.z},
+            )
+            if created:
+                raised.append(alert)
+                _tell_after_commit(alert)
     return raised
 
 
@@ -75,6 +114,14 @@ def _tell_after_commit(alert: Alert) -> None:
 
 
 def _text(alert: Alert) -> str:
+    if alert.narrative:
+        what = "documents" if alert.kind == AlertKind.VOLUME else "negative"
+        value = f"{alert.value:.0f}" if alert.kind == AlertKind.VOLUME else f"{alert.value:.0%}"
+        usual = f"{alert.baseline:.0f}" if alert.kind == AlertKind.VOLUME else f"{alert.baseline:.0%}"
+        return (
+            f"{alert.country}, narrative {alert.narrative}: {value} {what} on {alert.day}, "
+            f"against a usual {usual} (robust z {alert.score})"
+        )
     if alert.kind == AlertKind.VOLUME:
         return (
             f"{alert.country}: {alert.value:.0f} mentions on {alert.day}, "
@@ -101,6 +148,7 @@ def tell_people(alert: Alert) -> None:
                 "type": "elshi.alert",
                 "kind": alert.kind,
                 "country": alert.country,
+                "narrative": alert.narrative,
                 "day": alert.day.isoformat(),
                 "value": alert.value,
                 "baseline": alert.baseline,

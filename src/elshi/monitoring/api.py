@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 
 from elshi.missions.permissions import Perm, has_perm
 from elshi.monitoring.models import Mention
@@ -53,22 +54,19 @@ def index(
     to: dt.date | None = None,
 ) -> Any:
     _listen(request)
-    rows = Mention.objects.filter(country=country.upper())
-    if from_:
-        rows = rows.filter(day__gte=from_)
-    if to:
-        rows = rows.filter(day__lte=to)
-    return list(
-        rows.values("day")
-        .annotate(
-            mentions=Sum("count"),
-            documents=Count("document", distinct=True),
-            mean_tone=Avg("tone_score"),
-            positive=Count("pk", filter=Q(tone_label="positive")),
-            negative=Count("pk", filter=Q(tone_label="negative")),
-        )
-        .order_by("day")
-    )
+    from elshi.monitoring.index import daily_series
+
+    return [
+        {
+            "day": r.day,
+            "mentions": r.mentions,
+            "documents": r.documents,
+            "mean_tone": r.mean_tone,
+            "positive": r.positive,
+            "negative": r.negative,
+        }
+        for r in daily_series(country.upper(), from_, to)
+    ]
 
 
 @router.get("/mentions", response=list[MentionOut], summary="Mentions, newest first, filtered and paged")
@@ -109,3 +107,50 @@ def mentions(
         }
         for m in rows.order_by("-day", "-pk")[offset : offset + limit]
     ]
+
+
+@router.get("/listen/summary", summary="The dashboard's figures for a period, beside the previous period")
+def summary(
+    request: HttpRequest,
+    from_: dt.date | None = Query(None, alias="from"),  # noqa: B008
+    to: dt.date | None = None,
+    peers: str = "",
+) -> Any:
+    """Key figures of the target and its peers (``peers=UZ,KG``; default all), narrative mix, outlet
+    countries, languages, top outlets and GDELT relations: what the dashboard shows, as JSON."""
+    _listen(request)
+    from elshi.monitoring.dashboard import context, latest_day
+    from elshi.monitoring.dashboard import profile as cached_profile
+
+    profile = cached_profile("kz")
+    offered = [*profile.peers, *profile.optional_peers]
+    chosen = [p.strip().upper() for p in peers.split(",") if p.strip().upper() in offered] or list(
+        profile.peers
+    )
+    end = to or latest_day() or dt.datetime.now(dt.UTC).date()
+    start = from_ or end - dt.timedelta(days=29)
+    if start > end:
+        raise HttpError(422, "from must not be after to")
+    data = context(profile.target, chosen, start, end)
+    return {
+        "target": profile.target,
+        "peers": chosen,
+        "period": {"from": start, "to": end},
+        "previous_period": {"from": data["prev_start"], "to": data["prev_end"]},
+        "countries": [vars(r) for r in data["rows"]],
+        "previous": [vars(r) for r in data["previous"].values()],
+        "narratives": [
+            {
+                "narrative": n.key,
+                "documents": n.documents,
+                "share": n.share,
+                "previous_share": n.previous_share,
+                "negative_share": n.negative_share,
+            }
+            for n in data["narratives"]
+        ],
+        "outlet_countries": [vars(s) for s in data["by_outlet_country"]],
+        "languages": [vars(s) for s in data["by_language"]],
+        "outlets": data["outlets"],
+        "relations": data["relations"],
+    }

@@ -6,6 +6,7 @@ nothing; a document whose text changed is updated, and its mentions replaced.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Any
 from django.db import transaction
 
 from elshi.documents import Quarantined, RawDocument
-from elshi.monitoring.models import Document, Mention, QuarantinedItem
+from elshi.monitoring.models import Document, Mention, QuarantinedItem, RelationEvent
+from elshi.monitoring.rollup import refresh
 
 BATCH = 200
 
@@ -27,22 +29,56 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     mentions: int = 0
+    events: int = 0
     files: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         return (
             f"parsed={self.parsed} quarantined={self.quarantined} new={self.new} updated={self.updated} "
             f"unchanged={self.unchanged} mentions={self.mentions} files={len(self.files)}"
+            + (f" events={self.events}" if self.events else "")
         )
 
 
+def _event(doc: RawDocument) -> RelationEvent | None:
+    """The GDELT event a ``gdelt-events`` document carries (elshi.sources.events), or None."""
+    extra = doc.extra
+    if "gdelt_event_id" not in extra:
+        return None
+    try:
+        return RelationEvent(
+            event_id=int(extra["gdelt_event_id"]),
+            day=dt.date.fromisoformat(extra.get("event_day") or doc.published_at.date().isoformat()),
+            actor1_country=extra.get("actor1_country", "")[:2],
+            actor2_country=extra.get("actor2_country", "")[:2],
+            actor1_name=extra.get("actor1", "")[:200],
+            actor2_name=extra.get("actor2", "")[:200],
+            event_code=extra.get("cameo_code", "")[:8],
+            quad_class=int(extra.get("quad_class") or 0),
+            goldstein=float(extra.get("goldstein") or 0.0),
+            avg_tone=float(extra.get("avg_tone") or 0.0),
+            num_mentions=max(int(extra.get("num_mentions") or 1), 1),
+            source_url=doc.url[:1000],
+        )
+    except ValueError:
+        return None
+
+
 def _store(docs: list[RawDocument], analyses: list[Any], summary: ImportSummary) -> None:
+    touched: set[dt.date] = set()  # days whose rollup rows are recomputed after the batch
     with transaction.atomic():
+        events = [e for e in map(_event, docs) if e is not None and 1 <= e.quad_class <= 4]
+        if events:
+            RelationEvent.objects.bulk_create(events, ignore_conflicts=True)
+            summary.events += len(events)
         for doc, result in zip(docs, analyses, strict=True):
             existing = Document.objects.filter(canonical_url=result.canonical_url).first()
             if existing is not None and existing.content_hash == result.content_hash:
                 summary.unchanged += 1
                 continue
+            if existing is not None:
+                touched.add(existing.published_at.astimezone(dt.UTC).date())
+            touched.add(doc.published_at.date())
             values = {
                 "source_id": doc.source_id,
                 "title": doc.title,
@@ -80,6 +116,7 @@ def _store(docs: list[RawDocument], analyses: list[Any], summary: ImportSummary)
                 )
             Mention.objects.bulk_create(rows)
             summary.mentions += len(rows)
+        refresh(touched)
 
 
 def import_items(

@@ -143,3 +143,137 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.country} {self.day}"
+
+
+class DailyIndex(models.Model):
+    """Rollup: one row per UTC day and country, recomputed from the mentions of the days an import touched.
+
+    The dashboard and the index API read these rows, never the raw mentions, so they stay fast at millions
+    of mentions. ``stories`` counts distinct stories within the day (summed over a period, a story that ran
+    on two days counts twice).
+    """
+
+    day = models.DateField()
+    country = models.CharField(max_length=2)
+    mentions = models.PositiveIntegerField(default=0)  # times named
+    documents = models.PositiveIntegerField(default=0)  # mention rows: one per document and country
+    stories = models.PositiveIntegerField(default=0)
+    toned = models.PositiveIntegerField(default=0)
+    positive = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+    tone_sum = models.FloatField(default=0.0)
+    tone_n = models.PositiveIntegerField(default=0)
+    gdelt_sum = models.FloatField(default=0.0)
+    gdelt_n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["country", "day"], name="one_daily_index_row")]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.day}"
+
+
+class DailyBreakdown(models.Model):
+    """Rollup per day, country, outlet country and language (the map and the languages panel)."""
+
+    day = models.DateField()
+    country = models.CharField(max_length=2)
+    outlet_country = models.CharField(max_length=2, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    mentions = models.PositiveIntegerField(default=0)
+    documents = models.PositiveIntegerField(default=0)
+    toned = models.PositiveIntegerField(default=0)
+    positive = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+    tone_sum = models.FloatField(default=0.0)
+    tone_n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["country", "day"]), models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.day} {self.outlet_country} {self.language}"
+
+
+class DailyNarrative(models.Model):
+    """Rollup per day, country and narrative: documents naming the country that carry the narrative."""
+
+    day = models.DateField()
+    country = models.CharField(max_length=2)
+    narrative = models.CharField(max_length=64)
+    documents = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+    toned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["country", "day"]), models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.day} {self.narrative}"
+
+
+class DailyOutlet(models.Model):
+    """Rollup per day, country and outlet (top outlets)."""
+
+    day = models.DateField()
+    country = models.CharField(max_length=2)
+    outlet = models.CharField(max_length=300)
+    outlet_country = models.CharField(max_length=2, blank=True)
+    documents = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+    positive = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["country", "day"]), models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.day} {self.outlet}"
+
+
+class RelationEvent(models.Model):
+    """One GDELT event between two countries (from `elshi listen import --kind gdelt-events`).
+
+    Kept once per GDELT event id; the relations view folds them with ``elshi.sources.relations``.
+    """
+
+    event_id = models.BigIntegerField(unique=True)
+    day = models.DateField(db_index=True)
+    actor1_country = models.CharField(max_length=2, blank=True)
+    actor2_country = models.CharField(max_length=2, blank=True)
+    actor1_name = models.CharField(max_length=200, blank=True)
+    actor2_name = models.CharField(max_length=200, blank=True)
+    event_code = models.CharField(max_length=8, blank=True)
+    quad_class = models.PositiveSmallIntegerField()
+    goldstein = models.FloatField()
+    avg_tone = models.FloatField()
+    num_mentions = models.PositiveIntegerField(default=1)
+    source_url = models.URLField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+        indexes = [
+            models.Index(fields=["actor1_country", "day"]),
+            models.Index(fields=["actor2_country", "day"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor1_country}->{self.actor2_country} {self.event_code} {self.day}"
+
+
+class MonthlyOutlet(models.Model):
+    """DailyOutlet summed per calendar month, so top outlets over a year read twelve rows per outlet."""
+
+    month = models.DateField()  # the first day of the month
+    country = models.CharField(max_length=2)
+    outlet = models.CharField(max_length=300)
+    outlet_country = models.CharField(max_length=2, blank=True)
+    documents = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+    positive = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["country", "month"]), models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.month:%Y-%m} {self.outlet}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from elshi.audit.log import record
 from elshi.audit.models import AuditEvent
 from elshi.missions.permissions import Perm, has_perm
-from elshi.monitoring.index import country_rows, daily_mentions
+from elshi.monitoring.index import country_rows
 from elshi.monitoring.models import Alert, AlertState, Document, Mention, QuarantinedItem, Source
 
 
@@ -30,9 +30,9 @@ def _require_listen(request: HttpRequest) -> None:
 
 
 def _profile() -> Any:
-    from elshi.analysis import load_profile
+    from elshi.monitoring.dashboard import profile
 
-    return load_profile("kz")
+    return profile("kz")
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date, int]:
@@ -40,19 +40,36 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date, int]:
         days = max(1, min(int(request.GET.get("days", "30")), 3650))
     except ValueError:
         days = 30
-    latest = Mention.objects.order_by("-day").values_list("day", flat=True).first() or timezone.now().date()
-    end = dt.date.fromisoformat(request.GET["end"]) if request.GET.get("end") else latest
+    from elshi.monitoring.dashboard import latest_day
+
+    end = latest_day() or timezone.now().date()
+    if request.GET.get("end"):
+        try:
+            end = dt.date.fromisoformat(request.GET["end"])
+        except ValueError:
+            messages.error(request, _("The end date must be a date (YYYY-MM-DD); the latest day is shown."))
     return end - dt.timedelta(days=days - 1), end, days
+
+
+def _peers(request: HttpRequest, profile: Any) -> list[str]:
+    """The peers chosen in the URL (``peers=UZ&peers=KG``), among the profile's; all of them by default."""
+    offered = [*profile.peers, *getattr(profile, "optional_peers", ())]
+    chosen = [p.upper() for p in request.GET.getlist("peers") if p.upper() in offered]
+    return chosen or list(profile.peers)
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_listen(request)
+    from elshi.monitoring import dashboard as board
+    from elshi.monitoring.models import DailyIndex, RelationEvent
+
     profile = _profile()
-    countries = [profile.target, *profile.peers]
+    peers = _peers(request, profile)
+    countries = [profile.target, *peers]
     start, end, days = _period(request)
-    rows = country_rows(start, end, countries)
     if request.GET.get("format") == "csv":
+        rows = country_rows(start, end, countries)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="elshi-index-{start}-{end}.csv"'
         writer = csv.writer(response)
@@ -86,70 +103,118 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 ]
             )
         return response
-    target = next(r for r in rows if r.country == profile.target)
-    series = daily_mentions(start, end, countries)
-    chart = [
-        {
-            "x": [d.isoformat() for d, _n in points],
-            "y": [n for _d, n in points],
-            "name": code,
-            "type": "scatter",
-            "mode": "lines+markers",
-        }
-        for code, points in series.items()
-        if points
-    ]
-    finding = _("%(country)s had %(share)s%% of the peers' share of voice; image score %(score)s.") % {
-        "country": profile.target,
-        "share": round(target.share_of_voice * 100, 1),
-        "score": target.image_score if target.image_score is not None else "—",
+    has_data = DailyIndex.objects.exists() or RelationEvent.objects.exists()
+    data = board.context(profile.target, peers, start, end) if has_data else {}
+    labels = {
+        "day": _("day (UTC)"),
+        "week": _("week starting (UTC)"),
+        "mentions": _("mentions"),
+        "tone": _("mean tone (-1 to 1)"),
+        "share": _("share of voice (%)"),
+        "narrative_share": _("share of documents (%)"),
+        "documents": _("documents"),
+        "language": _("language"),
     }
+    offered = [*profile.peers, *getattr(profile, "optional_peers", ())]
     return render(
         request,
         "monitoring/dashboard.html",
         {
-            "rows": rows,
+            **data,
             "target": profile.target,
+            "peers": peers,
+            "offered_peers": offered,
+            "peer_query": "".join(f"&peers={p}" for p in peers),
             "start": start,
             "end": end,
             "days": days,
-            "finding": finding,
-            "chart_json": json.dumps(chart),
-            "has_data": Mention.objects.exists(),
-            "synthetic": Document.objects.filter(source_id="demo:synthetic").exists(),
+            "chart_data": {"charts": data.get("charts", {}), "labels": labels},
+            "has_data": has_data,
+            "synthetic": Document.objects.filter(source_id="demo:synthetic").exists() if has_data else False,
+            "has_relations": bool(data.get("relations")),
             "active": "listen",
         },
     )
 
 
+PAGE = 50
+
+
 @login_required
 def explorer(request: HttpRequest) -> HttpResponse:
     _require_listen(request)
-    mentions = Mention.objects.select_related("document")
-    chosen = {
-        k: request.GET.get(k, "").strip()
-        for k in ("country", "language", "tone", "outlet_country", "q", "narrative", "from", "to")
-    }
-    if chosen["country"]:
-        mentions = mentions.filter(country=chosen["country"].upper())
-    if chosen["language"]:
-        mentions = mentions.filter(document__language=chosen["language"])
-    if chosen["tone"] in ("positive", "negative", "neutral"):
-        mentions = mentions.filter(tone_label=chosen["tone"])
-    if chosen["outlet_country"]:
-        mentions = mentions.filter(document__outlet_country=chosen["outlet_country"].upper())
-    if chosen["q"]:
-        mentions = mentions.filter(document__title__icontains=chosen["q"])
-    if chosen["narrative"]:
-        mentions = mentions.filter(document__narratives__icontains=f'"{chosen["narrative"]}"')
-    for key, lookup in (("from", "day__gte"), ("to", "day__lte")):
-        if chosen[key]:
-            try:
-                mentions = mentions.filter(**{lookup: dt.date.fromisoformat(chosen[key])})
-            except ValueError:
-                pass
-    page = Paginator(mentions.order_by("-day", "-pk"), 50).get_page(request.GET.get("page"))
-    return render(request, "monitoring/explorer.html", {"page": page, "chosen": chosen, "active": "listen"})
+    from elshi.monitoring import explore
+
+    picked = explore.chosen(request.GET)
+    mentions, problems = explore.filtered(picked)
+    for key in problems:
+        messages.error(
+            request,
+            _("“%(value)s” is not a date (YYYY-MM-DD); that filter was left out.") % {"value": picked[key]},
+        )
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return _export(mentions, fmt)
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    # No COUNT over the whole match (it would scan every matching row at millions of mentions): one row more
+    # than a page says whether there is a next page.
+    window = list(mentions.order_by("-day", "-pk")[(number - 1) * PAGE : number * PAGE + 1])
+    page, more = window[:PAGE], len(window) > PAGE
+    grouped = request.GET.get("group", "stories") != "none"
+    rows = (
+        explore.group_stories(page, mentions)
+        if grouped
+        else [{"mention": m, "copies": [], "sentence": explore.highlight(m)} for m in page]
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "monitoring/explorer.html",
+        {
+            "rows": rows,
+            "chosen": picked,
+            "grouped": grouped,
+            "number": number,
+            "more": more,
+            "query": query.urlencode(),
+            "shown": len(page),
+            "active": "listen",
+        },
+    )
+
+
+def _export(mentions: Any, fmt: str) -> HttpResponse:
+    from elshi.monitoring import explore
+
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="elshi-mentions-{stamp}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(explore.HEADER)
+        for row in explore.export_rows(mentions):
+            writer.writerow([explore.safe_cell(v) for v in row])
+        return response
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("mentions")
+    sheet.append(explore.HEADER)
+    for row in explore.export_rows(mentions):
+        sheet.append([explore.safe_cell(v) for v in row])
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="elshi-mentions-{stamp}.xlsx"'
+    return response
 
 
 @login_required
@@ -258,9 +323,13 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     drivers = Mention.objects.filter(country=alert.country, day=alert.day).select_related("document")
     if alert.kind == "negativity":
         drivers = drivers.filter(tone_label="negative")
+    if alert.narrative:
+        drivers = drivers.filter(document__narratives__icontains=f'"{alert.narrative}"')
     explore = f"?country={alert.country}&from={alert.day}&to={alert.day}" + (
         "&tone=negative" if alert.kind == "negativity" else ""
     )
+    if alert.narrative:
+        explore += "&" + urlencode({"narrative": alert.narrative})
     history = AuditEvent.objects.filter(object_type="monitoring.alert", object_id=str(alert.pk))
     return render(
         request,
