@@ -22,6 +22,19 @@ from .smtp import smtp_inbox  # noqa: F401 (a fixture for every test here)
 LINK = "https://us02web.zoom.us/j/81234567890?pwd=Secr3tPassc0de"
 
 
+@pytest.fixture(autouse=True)
+def huey_immediate() -> Any:
+    """Tasks queued after commit run inline here (in memory), as the worker would run them."""
+    from huey.contrib.djhuey import HUEY
+
+    before = HUEY.immediate
+    HUEY.immediate = True
+    try:
+        yield HUEY
+    finally:
+        HUEY.immediate = before
+
+
 @pytest.fixture
 def channels(missions: dict[str, Any]) -> dict[str, Channel]:
     return {

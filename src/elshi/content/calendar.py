@@ -130,7 +130,7 @@ def _engagements_by_day(
         local = engagement.starts_at.astimezone(zone)
         day, end = local.date(), engagement.ends_at.astimezone(zone).date()
         while day <= end and day <= last:
-            days.setdefault(day, []).append((engagement, local, engagement.title(language)))
+            days.setdefault(day, []).append((engagement, local, engagement.display_title(language)))
             day += dt.timedelta(days=1)
     return days
 

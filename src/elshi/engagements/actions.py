@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from elshi.audit.log import operator_label as _label
 from elshi.audit.log import record
-from elshi.engagements.invites import cancel_token, send_confirmation
+from elshi.engagements.invites import cancel_token
 from elshi.engagements.models import (
     Engagement,
     MissionSite,
@@ -33,6 +33,7 @@ __all__ = [
     "do_cancel_registration",
     "do_purge_expired",
     "do_register",
+    "do_resend_email",
     "do_save_engagement",
     "do_save_site",
 ]
@@ -82,7 +83,12 @@ def cancel_url(base_url: str, registration: Registration) -> str:
 
 
 def _confirm_later(registration: Registration, base_url: str) -> None:
-    transaction.on_commit(lambda: send_confirmation(registration, cancel_url(base_url, registration)))
+    """Queue the e-mail for the worker once the registration is committed (JSON-safe arguments)."""
+    from elshi.engagements.tasks import send_registration_email
+
+    transaction.on_commit(
+        lambda: send_registration_email(registration.pk, cancel_url(base_url, registration))
+    )
 
 
 def seats_taken(engagement: Engagement) -> int:
@@ -181,6 +187,24 @@ def do_cancel_registration(registration: Registration, *, base_url: str = "") ->
         else:
             promoted = None
     return promoted
+
+
+def do_resend_email(registration: Registration, *, acting_user: Any, base_url: str = "") -> None:
+    """An editor asks to send a registration's e-mail again; audited, without the address."""
+    engagement = registration.engagement
+    require(acting_user, Perm.COMPOSE, engagement.mission)
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise ValidationError(_("This registration is cancelled: there is nothing to send."))
+    with transaction.atomic():
+        record(
+            acting_user,
+            "registration.resend_email",
+            registration,
+            mission_slug=engagement.mission.slug,
+            changes={"status": registration.status, "had_error": bool(registration.last_email_error)},
+            actor_label=_label(acting_user),
+        )
+        _confirm_later(registration, base_url)
 
 
 def do_save_site(site: MissionSite, *, acting_user: Any) -> MissionSite:

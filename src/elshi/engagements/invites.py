@@ -7,7 +7,7 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -16,7 +16,7 @@ from elshi.engagements.models import Attendance, Engagement, Registration, Regis
 log = logging.getLogger(__name__)
 CANCEL_SALT = "elshi.engage.cancel"
 
-__all__ = ["cancel_token", "invitation", "send_confirmation"]
+__all__ = ["cancel_token", "deliver", "invitation", "send_confirmation"]
 
 
 def cancel_token(registration: Registration) -> str:
@@ -87,7 +87,35 @@ def send_confirmation(registration: Registration, site_url: str = "") -> None:
         )
         if registration.status == RegistrationStatus.CONFIRMED:
             message.attach("invitation.ics", invitation(registration), "text/calendar")
+    message.send()
+
+
+def deliver(registration_id: int, site_url: str = "", *, only_if_failed: bool = False) -> bool:
+    """Send the registration's e-mail now (from the worker) and keep the outcome on the registration.
+
+    Returns False when the send failed: the error and its time stay on the registration, shown to the
+    mission's editors with a "send again" action, until a later send succeeds. A cancelled or deleted
+    (purged) registration gets nothing; with ``only_if_failed`` (a retry) nor does one whose e-mail
+    went out since the failure.
+    """
+    registration = (
+        Registration.objects.select_related("engagement", "engagement__mission")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or registration.status == RegistrationStatus.CANCELLED:
+        return True
+    if only_if_failed and not registration.last_email_error:
+        return True  # a retry after someone else's send succeeded: nothing is owed
     try:
-        message.send()
-    except OSError as exc:  # the registration stands; the mission sees it in the list and can resend
+        send_confirmation(registration, site_url)
+    except OSError as exc:  # connection refused, SMTP refusals (smtplib.SMTPException is an OSError)
         log.error("could not e-mail registration %s: %s", registration.pk, exc)
+        Registration.objects.filter(pk=registration.pk).update(
+            last_email_error=f"{type(exc).__name__}: {exc}"[:1000], last_email_error_at=timezone.now()
+        )
+        return False
+    Registration.objects.filter(pk=registration.pk).update(
+        last_email_sent_at=timezone.now(), last_email_error="", last_email_error_at=None
+    )
+    return True

@@ -89,6 +89,14 @@ class Engagement(models.Model):
     def title(self, language: str) -> str:
         return pick(self.titles, language) or f"#{self.pk}"
 
+    def display_title(self, language: str) -> str:
+        """For staff pages: the reader's language, then the mission's first working language, then any."""
+        first = self.mission.languages[:1] if self.mission.languages else []
+        for code in (language, *first):
+            if self.titles.get(code):
+                return str(self.titles[code])
+        return next((str(t) for t in self.titles.values() if t), f"#{self.pk}")
+
     def description(self, language: str) -> str:
         return pick(self.descriptions, language) if self.descriptions else ""
 
@@ -144,6 +152,11 @@ class Registration(models.Model):
     consent_text = models.TextField(_("consent given to"))
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The e-mail (confirmation, waiting list, promotion) goes out from the worker after commit; a
+    # failure stays here, shown to the mission's editors with "send again", until a send succeeds.
+    last_email_sent_at = models.DateTimeField(_("last e-mail sent"), null=True, blank=True)
+    last_email_error = models.TextField(_("last e-mail error"), blank=True)
+    last_email_error_at = models.DateTimeField(_("last e-mail failed"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -177,7 +177,7 @@ def cancel(request: HttpRequest, slug: str, lang: str, token: str) -> HttpRespon
 def media(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """A story card or video, only once it went out with a published post of this mission."""
     site = published_site(slug)
-    asset = next((a for a in sitedata.stories(site.mission) if a.pk == pk), None)
+    asset = sitedata.public_story(site.mission, pk)
     if asset is None:
         raise Http404("asset")
     root = Path(settings.MEDIA_ROOT).resolve()

@@ -11,16 +11,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, Max, OuterRef, Q, TextField
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from elshi.content.models import Asset, AssetKind, AssetState, Claim, Post, pick
+from elshi.content.models import Asset, AssetKind, AssetState, Claim, Post, Variant, pick
 from elshi.engagements.models import Engagement, MissionSite, Visibility
 from elshi.missions.models import Mission
-from elshi.publishing.models import DeliveryState
+from elshi.publishing.models import Delivery, DeliveryState
 
 PAGES = ["", "news/", "engagements/", "numbers/", "stories/", "contacts/"]
 
@@ -123,18 +123,57 @@ def numbers() -> list[Claim]:
     return list(claims.order_by("subject", "-period"))
 
 
-def stories(mission: Mission) -> list[Asset]:
-    """Ready cards and videos of the mission whose file went out with a published post."""
-    used: set[str] = set()
-    for post in published_posts(mission):
-        for variant in post.variants.all():
-            for item in variant.media or []:
-                if isinstance(item, dict) and item.get("url"):
-                    used.add(str(item["url"]).split("/media/", 1)[-1].lstrip("/"))
-    assets = Asset.objects.filter(
+def _published_variants(mission: Mission) -> Any:
+    """Variants of the mission's posts that have at least one published delivery."""
+    went_out = Delivery.objects.filter(post=OuterRef("post"), state=DeliveryState.PUBLISHED)
+    return Variant.objects.filter(post__mission=mission).filter(Exists(went_out))
+
+
+def _media_files(media: Any) -> set[str]:
+    """The files (relative to MEDIA_ROOT) a variant's media list points at."""
+    files: set[str] = set()
+    for item in media or []:
+        if isinstance(item, dict) and item.get("url"):
+            files.add(str(item["url"]).split("/media/", 1)[-1].lstrip("/"))
+    return files
+
+
+def _story_assets(mission: Mission) -> Any:
+    return Asset.objects.filter(
         mission=mission, state=AssetState.READY, kind__in=[AssetKind.CARD, AssetKind.VIDEO]
     ).exclude(file="")
-    return [a for a in assets if a.file in used]
+
+
+def stories(mission: Mission) -> list[Asset]:
+    """Ready cards and videos of the mission whose file went out with a published post (two queries)."""
+    used: set[str] = set()
+    for media in _published_variants(mission).values_list("media", flat=True):
+        used |= _media_files(media)
+    if not used:
+        return []
+    return list(_story_assets(mission).filter(file__in=used))
+
+
+def public_story(mission: Mission, pk: int) -> Asset | None:
+    """One story asset for the public media view: looked up by its id, then one query checks that a
+    variant carrying its file belongs to a post of this mission with a published delivery.
+
+    The JSON text of the variants' media is searched for the file's name (so the database narrows the
+    rows to the variants that carry it), and each candidate is confirmed exactly in Python.
+    """
+    asset = _story_assets(mission).filter(pk=pk).first()
+    if asset is None:
+        return None
+    candidates = _published_variants(mission)
+    name = asset.file.rsplit("/", 1)[-1]
+    if name.isascii():  # SQLite keeps JSON with non-ASCII escaped: only an ASCII name narrows safely
+        candidates = candidates.annotate(media_text=Cast("media", TextField())).filter(
+            media_text__contains=name
+        )
+    for media in candidates.values_list("media", flat=True)[:50]:
+        if asset.file in _media_files(media):
+            return asset
+    return None
 
 
 def context(site: MissionSite, lang: str, links: Links) -> dict[str, Any]:

@@ -1,9 +1,32 @@
-"""Huey tasks: delete registrants' personal data once each engagement's retention period is over."""
+"""Huey tasks: registration e-mails (queued after commit) and the deletion of registrants' personal data."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+
+class EmailNotSent(RuntimeError):
+    """Raised so that Huey retries; the error itself is already kept on the registration."""
+
+
+RETRIES = 2
+
+
+@db_task(retries=RETRIES, retry_delay=300, context=True)
+def send_registration_email(registration_id: int, site_url: str = "", task: Any = None) -> None:
+    """Confirmation, waiting-list note or promotion, whichever the registration's state calls for now.
+
+    A retry sends only while the failure is still pending: if an editor's "send again" got the
+    e-mail out in the meantime, the retry does nothing (no second copy).
+    """
+    from elshi.engagements.invites import deliver
+
+    retry = task is not None and task.retries < RETRIES
+    if not deliver(registration_id, site_url, only_if_failed=retry):
+        raise EmailNotSent(f"registration {registration_id}: e-mail not sent (kept on the registration)")
 
 
 @db_periodic_task(crontab(minute="40", hour="*"))

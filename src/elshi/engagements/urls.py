@@ -16,6 +16,11 @@ urlpatterns = [
         views.registrants_export,
         name="engagement_registrants",
     ),
+    path(
+        "engagements/<int:pk>/registrations/<int:registration_pk>/resend/",
+        views.registration_resend,
+        name="registration_resend",
+    ),
     path("virtual-embassy/", views.virtual_embassy, name="virtual_embassy"),
     path("virtual-embassy/<slug:slug>/preview/", views.site_preview, name="site_preview"),
 ]

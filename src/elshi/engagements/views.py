@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -12,15 +10,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from elshi.audit.log import record
 from elshi.audit.models import AuditEvent
 from elshi.engagements import actions
 from elshi.engagements.forms import EngagementForm, SiteForm
-from elshi.engagements.models import Engagement, Kind, MissionSite, Visibility
+from elshi.engagements.models import Engagement, Kind, MissionSite, Registration, Visibility
 from elshi.engagements.plan import draft_post_plan
+from elshi.engagements.registrants import registrants_file
 from elshi.missions.models import Mission
 from elshi.missions.permissions import Perm, has_perm, missions_with, require
 
@@ -49,11 +49,13 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(ends_at__lt=now)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
     writable = list(missions_with(request.user, Perm.COMPOSE))
+    language = request.LANGUAGE_CODE
     return render(
         request,
         "engagements/list.html",
         {
             "page": page,
+            "rows": [(e, e.display_title(language)) for e in page.object_list],
             "chosen": chosen,
             "missions": visible,
             "kinds": Kind.choices,
@@ -97,6 +99,7 @@ def engagement_edit(request: HttpRequest, slug: str = "", pk: int | None = None)
         {
             "form": form,
             "engagement": engagement,
+            "title": engagement.display_title(request.LANGUAGE_CODE) if engagement else "",
             "mission": mission,
             "active": "engage",
             "active_page": "engagement_list",
@@ -118,7 +121,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "e": engagement,
         "tz": zone,
-        "title": engagement.title(request.LANGUAGE_CODE),
+        "title": engagement.display_title(request.LANGUAGE_CODE),
         "description": engagement.description(request.LANGUAGE_CODE),
         "can_write": can_write,
         "planned": engagement.planned_posts.select_related("post").order_by("post__scheduled_at"),
@@ -134,59 +137,32 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "engagements/detail.html", context)
 
 
-COLUMNS = ["name", "email", "organisation", "attendance", "language", "status", "created_at"]
+@login_required
+@require_POST
+def registration_resend(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+    """Send a registration's e-mail again (editors of the mission; audited)."""
+    engagement = _readable(request, pk)
+    require(request.user, Perm.COMPOSE, engagement.mission)
+    registration = get_object_or_404(Registration, pk=registration_pk, engagement=engagement)
+    registration.engagement = engagement
+    try:
+        actions.do_resend_email(
+            registration, acting_user=request.user, base_url=request.build_absolute_uri("/").rstrip("/")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The e-mail is queued; this page shows whether it went out."))
+    return redirect(f"{reverse('engagement_detail', args=[engagement.pk])}#registrations")
 
 
 @login_required
 def registrants_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     engagement = _readable(request, pk)
     require(request.user, Perm.COMPOSE, engagement.mission)
-    rows = [
-        [
-            r.name,
-            r.email,
-            r.organisation,
-            r.attendance,
-            r.language,
-            r.status,
-            r.created_at.astimezone(engagement.mission.zone).strftime("%Y-%m-%d %H:%M"),
-        ]
-        for r in engagement.registrations.all()
-    ]
-    record(
-        request.user,
-        "registration.export",
-        engagement,
-        mission_slug=engagement.mission.slug,
-        changes={"format": fmt, "rows": len(rows)},
-    )
-    name = f"registrants-{engagement.pk}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(COLUMNS)
-        # Cells that a spreadsheet would read as a formula are prefixed with a quote.
-        writer.writerows([[f"'{c}" if str(c)[:1] in "=+-@" else c for c in row] for row in rows])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        if sheet is None:  # a new workbook always has one sheet
-            raise RuntimeError("openpyxl made no sheet")
-        sheet.append(COLUMNS)
-        for row in rows:
-            sheet.append([f"'{c}" if str(c)[:1] in "=+-@" else c for c in row])
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
+    if fmt not in ("csv", "xlsx"):
         raise Http404(fmt)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return registrants_file(engagement, fmt, acting_user=request.user)
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from elshi.audit.log import record
-from elshi.missions.permissions import Perm, has_perm
+from elshi.missions.permissions import Perm, has_perm, is_ministry_admin
 from elshi.reports.brief import brief_json, build_brief
 from elshi.reports.models import Brief, BriefSubscription
 from elshi.reports.render import charts_for, render_html, render_pdf
@@ -28,6 +28,22 @@ def check_generate_brief(user: Any) -> None:
 def check_read_briefs(user: Any) -> None:
     if not has_perm(user, Perm.LISTEN, None):
         raise PermissionDenied("listen")
+
+
+def may_see_recipients(user: Any, subscription: BriefSubscription) -> bool:
+    """Recipients' addresses are personal data: their list is for the subscription's creator and the
+    ministry's administrators; others who run reports see how many there are."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_ministry_admin(user) or (
+        subscription.created_by_id is not None and subscription.created_by_id == user.pk
+    )
+
+
+def check_delete_subscription(user: Any, subscription: BriefSubscription) -> None:
+    check_generate_brief(user)
+    if not may_see_recipients(user, subscription):
+        raise PermissionDenied("only its creator or a ministry administrator removes a subscription")
 
 
 def _store(content: bytes, suffix: str) -> str:
@@ -95,7 +111,7 @@ def do_save_subscription(subscription: BriefSubscription, *, acting_user: Any) -
             changes={
                 "country": subscription.country,
                 "language": subscription.language,
-                "recipients": subscription.recipients,
+                "recipients": len(subscription.recipients),  # a count: addresses are personal data
                 "active": subscription.is_active,
             },
         )
@@ -104,5 +120,10 @@ def do_save_subscription(subscription: BriefSubscription, *, acting_user: Any) -
 
 def do_delete_subscription(subscription: BriefSubscription, *, acting_user: Any) -> None:
     with transaction.atomic():
-        record(acting_user, "brief_subscription.delete", subscription, changes={"name": subscription.name})
+        record(
+            acting_user,
+            "brief_subscription.delete",
+            subscription,
+            changes={"name": subscription.name, "recipients": len(subscription.recipients)},
+        )
         subscription.delete()

@@ -137,7 +137,10 @@ def _brief_page(
             "page": page,
             "form": form,
             "can_generate": can_generate,
-            "subscriptions": BriefSubscription.objects.all() if can_generate else [],
+            "subscriptions": [
+                (s, actions.may_see_recipients(request.user, s))
+                for s in (BriefSubscription.objects.select_related("created_by") if can_generate else [])
+            ],
             "subscription_form": subscription_form
             or SubscriptionForm(initial={"country": "KZ", "language": "en"}),
             "active": "measure",
@@ -202,7 +205,9 @@ def subscription_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actions.check_generate_brief(request.user)
-    actions.do_delete_subscription(get_object_or_404(BriefSubscription, pk=pk), acting_user=request.user)
+    subscription = get_object_or_404(BriefSubscription, pk=pk)
+    actions.check_delete_subscription(request.user, subscription)
+    actions.do_delete_subscription(subscription, acting_user=request.user)
     messages.success(request, _("Subscription removed."))
     return redirect("brief_list")
 

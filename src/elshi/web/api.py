@@ -75,6 +75,7 @@ def _register() -> None:
     # Routers are imported here so that apps can add theirs without a cycle.
     from elshi.audit.api import router as audit_router
     from elshi.content.api import router as content_router
+    from elshi.engagements.api import router as engagements_router
     from elshi.missions.api import router as missions_router
     from elshi.monitoring.api import router as monitoring_router
     from elshi.reports.api import router as reports_router
@@ -84,6 +85,7 @@ def _register() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/", monitoring_router)
     api.add_router("/", reports_router)
+    api.add_router("/", engagements_router)
 
 
 _register()
