@@ -51,3 +51,13 @@ def test_bench_command_ends_with_json(eval_data: Path) -> None:
     assert figures["bench"] == "analysis" and figures["docs"] == 40
     assert figures["raw_scan_docs_per_s"] > figures["naive_lang_mentions_docs_per_s"] > 0
     assert figures["raw_scan_peak_mb"] > 0
+
+
+def test_every_stage_is_offered_and_reports_cpu_time(eval_data: Path) -> None:
+    from elshi.analysis.bench import STAGES
+    from elshi.analysis.commands import STAGE_NAMES
+
+    assert set(STAGE_NAMES) == set(STAGES) and "full-embedding-cold" in STAGES
+    corpus = build_corpus(30, eval_data)
+    ours = run_stage("lang+mentions", corpus)
+    assert ours.cpu_seconds > 0 and ours.docs_per_cpu_s > 0

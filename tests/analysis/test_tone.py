@@ -102,3 +102,48 @@ def test_hf_tier_with_a_tiny_random_model(tmp_path: Path) -> None:  # pragma: no
     BertForSequenceClassification(config).save_pretrained(tmp_path)
     results = make_tone_model(f"hf:{tmp_path}").score([POS, NEG])
     assert len(results) == 2 and all(r.label in LABELS for r in results)
+
+
+def test_encoder_embeds_each_text_once_across_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Repeated windows, within a batch and in later batches, reach the model once; rows keep order."""
+    import numpy as np
+
+    from elshi.analysis.tone import encoder as enc
+
+    seen: list[list[str]] = []
+
+    class Model:
+        def query(self, texts: list[str]) -> np.ndarray:
+            seen.append(list(texts))
+            return np.asarray([[float(len(t))] * enc.DIM for t in texts], dtype=np.float32)
+
+    monkeypatch.setattr(enc, "_MODEL", Model())
+    enc.forget()
+    first = enc.E5Encoder().encode(["aa", "b", "aa"])
+    second = enc.E5Encoder().encode(["b", "cccc"])
+    assert seen == [["aa", "b"], ["cccc"]]
+    assert [row[0] for row in first] == [2.0, 1.0, 2.0] and [row[0] for row in second] == [1.0, 4.0]
+    enc.forget()
+    enc.E5Encoder().encode(["b"])
+    assert seen[-1] == ["b"]
+    enc.forget()
+
+
+def test_encoder_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from elshi.analysis.tone import encoder as enc
+
+    class Model:
+        def query(self, texts: list[str]) -> np.ndarray:
+            return np.zeros((len(texts), enc.DIM), dtype=np.float32)
+
+    monkeypatch.setattr(enc, "_MODEL", Model())
+    monkeypatch.setattr(enc, "MEMORY_ENTRIES", 3)
+    enc.forget()
+    enc.E5Encoder().encode([str(i) for i in range(5)])
+    import hashlib
+
+    newest = [hashlib.sha1(t.encode(), usedforsecurity=False).hexdigest() for t in ("2", "3", "4")]
+    assert len(enc._MEMORY) == 3 and set(enc._MEMORY) == set(newest)
+    enc.forget()

