@@ -207,6 +207,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "huey": {"propagate": False},
         "httpx": {"level": "WARNING"},  # one line per request is noise in a worker's log
+        # Chart and PDF libraries narrate every figure and layout step at INFO.
+        "matplotlib": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
