@@ -71,6 +71,9 @@ def test_number_card_reads_as_a_claim() -> None:
     assert roles["figure"].fitted.size > roles["statement"].fitted.size > roles["source"].fitted.size
     assert roles["source"].fitted.text == "Source: UN DESA, 2024"
     assert rendered.alt_text == "24th in the UN E-Government Development Index. Source: UN DESA, 2024"
+    # A statement that already ends its sentence gets no second full stop.
+    ended = render_card(NumberCard("#24", "Kazakhstan ranked 24th.", "UN DESA, 2024", "en"), "1080x1350")
+    assert ended.alt_text == "#24 Kazakhstan ranked 24th. Source: UN DESA, 2024"
     # The figure is drawn in the kit's text-safe accent.
     pixels = np.asarray(rendered.image)
     box = roles["figure"].inks[0]

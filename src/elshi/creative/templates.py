@@ -106,7 +106,9 @@ def _number(card: NumberCard, c: _Canvas) -> str:
         b.rgb("muted_text"),
     )
     c.logo(Box(source.x if rtl else source.x + source.w * 4 // 5, source.y, source.w // 5, source.h), rtl)
-    return f"{card.figure} {card.statement}. {line}"
+    said = card.statement.rstrip()
+    end = "" if said.endswith((".", "!", "?", "。", "؟", "…")) else "."
+    return f"{card.figure} {said}{end} {line}"
 
 
 def _quote(card: QuoteCard, c: _Canvas) -> str:
