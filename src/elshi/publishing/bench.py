@@ -111,6 +111,7 @@ def bench_publishing(
     channels: int = typer.Option(500, min=1, help="Channels they are spread over."),
     latency: float = typer.Option(0.1, min=0.0, help="Seconds the platform takes to answer each post."),
     workers: int = typer.Option(8, min=1, help="Worker threads (ELSHI_WORKERS)."),
+    worker_type: str = typer.Option("thread", help="Worker threads or processes (ELSHI_WORKER_TYPE)."),
     concurrency: int = typer.Option(
         64, min=1, help="Deliveries the worker sends at once (ELSHI_PUBLISH_CONCURRENCY)."
     ),
@@ -131,6 +132,7 @@ def bench_publishing(
             "ELSHI_HOME": home,
             "ELSHI_WORKERS": str(workers),
             "ELSHI_PUBLISH_CONCURRENCY": str(concurrency),
+            "ELSHI_WORKER_TYPE": worker_type,
             "DJANGO_SETTINGS_MODULE": "elshi.web.settings",
             "ELSHI_PUBLISH_STUCK_SECONDS": "3600",
         }
@@ -187,6 +189,7 @@ def bench_publishing(
             "latency_s": latency,
             "workers": workers,
             "concurrency": concurrency,
+            "worker_type": worker_type,
             "sent": len(received),
             "duplicates": platform.requests - len(received),
             "losses": deliveries - len({r.key for r in received}),

@@ -99,13 +99,19 @@ HUEY: dict[str, object] = {
     # Sending is I/O-bound: threads wait on platforms, so more of them keep deliveries on time.
     "consumer": {
         "workers": env.envint("ELSHI_WORKERS", 8, minimum=1),
-        "worker_type": "thread",
+        # "process" runs each worker in its own process: several cores for CPU-bound bursts (thousands of
+        # deliveries due at once), at the cost of one Django process's memory per worker.
+        "worker_type": env.envstr("ELSHI_WORKER_TYPE", "thread").lower(),
         "periodic": True,
         # Idle workers poll a SQLite queue at most a second apart (Huey's default backs off to 10 s).
         "initial_delay": 0.05,
         "max_delay": 1.0,
     },
 }
+if HUEY["consumer"]["worker_type"] not in {"thread", "process"}:  # type: ignore[index]
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("ELSHI_WORKER_TYPE must be thread or process")
 if REDIS_URL:
     # One Redis connection per worker thread, plus the scheduler and the web server's enqueues: the
     # redis client's default pool is too small for a consumer with many threads ("Too many connections").
