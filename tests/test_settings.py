@@ -17,5 +17,7 @@ LOGGING["root"]["level"] = "WARNING"
 # SQLite tests run on a file in WAL mode, as elshi does, not on Django's default shared-cache
 # in-memory database: that one locks whole tables ("database table is locked", no busy timeout),
 # which no deployment sees, and would fail the tests where several threads write at once.
+# Updated in place: pytest also imports this file as a test module, after Django has filled in the
+# TEST defaults (MIRROR, CHARSET, …) on this same dict; replacing it would drop them.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(Path(os.environ["ELSHI_HOME"]) / "test.sqlite3")}  # noqa: F405
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(Path(os.environ["ELSHI_HOME"]) / "test.sqlite3")  # noqa: F405

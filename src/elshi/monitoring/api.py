@@ -154,3 +154,6 @@ def summary(
         "outlets": data["outlets"],
         "relations": data["relations"],
     }
+
+
+from elshi.monitoring import api_sources as _sources  # noqa: E402,F401 - its endpoints join this router

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +78,13 @@ class QuarantinedItem(models.Model):
 
 class SourceKind(models.TextChoices):
     FEED = "feed", _("news feed (RSS or Atom)")
+    SITEMAP = "sitemap", _("news sitemap")
+    GDELT = "gdelt", _("GDELT 15-minute updates")
+    UPLOAD = "upload", _("file upload")
+
+
+MIN_EVERY_MINUTES = 1
+MAX_EVERY_MINUTES = 7 * 24 * 60
 
 
 class Source(models.Model):
@@ -84,10 +92,19 @@ class Source(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.FEED)
-    url = models.URLField(_("URL"), max_length=1000)
-    every_minutes = models.PositiveIntegerField(_("poll every (minutes)"), default=30)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)  # blank for an upload
+    every_minutes = models.PositiveIntegerField(
+        _("poll every (minutes)"),
+        default=30,
+        validators=[MinValueValidator(MIN_EVERY_MINUTES), MaxValueValidator(MAX_EVERY_MINUTES)],
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
-    state = models.JSONField(default=dict, blank=True)  # conditional-GET validators and the like
+    # What the analyst chose for the kind: a sitemap's article bound, GDELT's streams and countries, an
+    # upload's stored file and format.
+    options = models.JSONField(default=dict, blank=True)
+    # What the poller remembers: conditional-GET validators, the sitemap URLs seen, the last GDELT file
+    # imported, an upload's progress and result.
+    state = models.JSONField(default=dict, blank=True)
     last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
     last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from elshi.monitoring.ingest import ImportSummary, ProfileAnalyzer, import_items
-from elshi.monitoring.models import Source
+from elshi.monitoring.ingest import ImportSummary, ProfileAnalyzer
+from elshi.monitoring.models import Source, SourceKind
 
 log = logging.getLogger(__name__)
 _ANALYZER: ProfileAnalyzer | None = None
@@ -35,49 +35,46 @@ def fetcher(client: httpx.Client) -> Any:
 def run_source(
     source: Source, *, client: httpx.Client | None = None, analyse: ProfileAnalyzer | None = None
 ) -> ImportSummary:
-    from elshi.sources.feeds import FeedState, poll_feed
+    """One poll of any kind (``kinds.POLLERS``); its health is kept on the source whatever happens."""
+    from elshi.monitoring.kinds import POLLERS, SourceFailure
 
     now = timezone.now()
     summary = ImportSummary()
     own_client = client is None
     http = client or httpx.Client(timeout=30.0)
+    error = ""
+    state: dict[str, Any] = source.state
     try:
-        state = FeedState.from_json({**source.state, "url": source.url, "last_error": None})
-        poll = poll_feed(fetcher(http), state, source_id=source.source_id)
-        error = poll.state.last_error
-        if not error:
-            import_items(poll.items, analyse or analyzer(), summary)
+        state = POLLERS[source.kind](source, fetcher(http), analyse or analyzer(), summary)
     except Exception as exc:  # noqa: BLE001 - any failure is kept on the source, never silent
         log.exception("source %s failed", source.pk)
-        error = f"{now.isoformat()} {type(exc).__name__}: {exc}"
-        poll = None
+        error = str(exc) if isinstance(exc, SourceFailure) else f"{type(exc).__name__}: {exc}"
     finally:
         if own_client:
             http.close()
-    values: dict[str, Any] = {"last_run_at": now}
+    values: dict[str, Any] = {"last_run_at": now, "documents_stored": F("documents_stored") + summary.new}
     if error:
         values |= {
             "last_error": error[:2000],
             "last_error_at": now,
             "consecutive_failures": F("consecutive_failures") + 1,
         }
+        if source.kind == SourceKind.UPLOAD:
+            values["state"] = {"status": "failed", "result": summary.line()}
     else:
-        values |= {
-            "last_success_at": now,
-            "consecutive_failures": 0,
-            "documents_stored": F("documents_stored") + summary.new,
-            "state": {k: v for k, v in poll.state.to_json().items() if k != "last_error"}
-            if poll
-            else source.state,
-        }
+        values |= {"last_success_at": now, "consecutive_failures": 0, "state": state}
     Source.objects.filter(pk=source.pk).update(**values)
     return summary
 
 
 def due_sources() -> list[Source]:
+    """Enabled sources whose interval has passed, and uploads not yet imported."""
     now = timezone.now()
-    return [
-        s
-        for s in Source.objects.filter(enabled=True)
-        if s.last_run_at is None or (now - s.last_run_at).total_seconds() >= s.every_minutes * 60
-    ]
+    due = []
+    for s in Source.objects.filter(enabled=True):
+        if s.kind == SourceKind.UPLOAD:
+            if s.state.get("status") == "queued":
+                due.append(s)
+        elif s.last_run_at is None or (now - s.last_run_at).total_seconds() >= s.every_minutes * 60:
+            due.append(s)
+    return due

@@ -7,21 +7,33 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 
 @db_task()
-def run_source_task(source_id: int) -> None:
+def run_source_task(source_id: int, manual: bool = False) -> None:
+    """One poll of a source (any kind); ``manual`` (poll now) runs a paused source too."""
     from elshi.monitoring.models import Source
     from elshi.monitoring.polling import run_source
 
-    source = Source.objects.filter(pk=source_id, enabled=True).first()
-    if source is not None:
+    source = Source.objects.filter(pk=source_id).first()
+    if source is not None and (source.enabled or manual):
         run_source(source)
 
 
 @db_periodic_task(crontab(minute="*"))
 def poll_due_sources() -> None:
+    """Every minute: each due source is claimed with one conditional UPDATE, then polled by a worker."""
+    from django.utils import timezone
+
+    from elshi.monitoring.models import Source, SourceKind
     from elshi.monitoring.polling import due_sources
 
+    now = timezone.now()
     for source in due_sources():
-        run_source_task(source.pk)
+        claim = Source.objects.filter(pk=source.pk, last_run_at=source.last_run_at)
+        if source.kind == SourceKind.UPLOAD:
+            won = claim.filter(state__status="queued").update(state={"status": "starting"})
+        else:
+            won = claim.update(last_run_at=now)  # a slow poll is not queued again a minute later
+        if won:
+            run_source_task(source.pk)
 
 
 @db_periodic_task(crontab(minute="20", hour="*"))

@@ -7,13 +7,14 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,7 @@ from elshi.audit.log import record
 from elshi.audit.models import AuditEvent
 from elshi.missions.permissions import Perm, has_perm
 from elshi.monitoring.index import country_rows
-from elshi.monitoring.models import Alert, AlertState, Document, Mention, QuarantinedItem, Source
+from elshi.monitoring.models import Alert, AlertState, Document, Mention, QuarantinedItem, Source, SourceKind
 
 
 def _require_listen(request: HttpRequest) -> None:
@@ -220,11 +221,24 @@ def _export(mentions: Any, fmt: str) -> HttpResponse:
 @login_required
 def quarantine(request: HttpRequest) -> HttpResponse:
     _require_listen(request)
-    page = Paginator(QuarantinedItem.objects.all(), 50).get_page(request.GET.get("page"))
+    items = QuarantinedItem.objects.all()
+    chosen = request.GET.get("source", "")
+    if chosen:
+        items = items.filter(source_id=chosen)
+    if request.GET.get("item"):
+        item = get_object_or_404(QuarantinedItem, pk=_int(request.GET.get("item")))
+        return render(request, "monitoring/quarantined_item.html", {"item": item, "active": "listen"})
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "monitoring/quarantine.html",
-        {"page": page, "documents": Document.objects.count(), "active": "listen"},
+        {
+            "page": page,
+            "documents": Document.objects.count(),
+            "chosen": chosen,
+            "query": urlencode({"source": chosen}) if chosen else "",
+            "active": "listen",
+        },
     )
 
 
@@ -249,37 +263,113 @@ def plotly_js(request: HttpRequest) -> FileResponse:
     return response
 
 
-class SourceForm(forms.ModelForm):
-    class Meta:
-        model = Source
-        fields = ["name", "kind", "url", "every_minutes", "enabled"]
+def _quarantine_counts() -> dict[str, int]:
+    rows = QuarantinedItem.objects.filter(source_id__startswith="source:").values("source_id")
+    return {r["source_id"]: r["n"] for r in rows.annotate(n=Count("id"))}
 
 
 @login_required
 def sources(request: HttpRequest) -> HttpResponse:
+    """The sources list and the add form (``?kind=``); one source's page at ``?source=ID``."""
     _require_listen(request)
+    from elshi.monitoring import actions
+    from elshi.monitoring.forms import FORMS
+
     can_configure = has_perm(request.user, Perm.ANALYSE, None)
-    form = SourceForm(request.POST or None) if can_configure else None
+    if request.GET.get("source"):
+        return _source_page(request, can_configure)
     if request.method == "POST":
-        if form is None:
+        if not can_configure:
             raise PermissionDenied("sources")
         if "run" in request.POST:
-            from elshi.monitoring.tasks import run_source_task
-
-            source = Source.objects.filter(pk=int(request.POST.get("run") or 0)).first()
-            if source is not None:
-                run_source_task(source.pk)
+            source = Source.objects.filter(pk=_int(request.POST.get("run"))).first()
+            if source is not None and actions.do_poll_now(source, acting_user=request.user):
                 messages.success(request, _("%(name)s will be polled in a moment.") % {"name": source.name})
             return redirect("listen_sources")
-        if form.is_valid():
-            source = form.save()
-            record(request.user, "source.create", source, changes={"url": source.url, "kind": source.kind})
+    kind = request.POST.get("kind") or request.GET.get("kind") or SourceKind.FEED
+    if kind not in FORMS:
+        kind = SourceKind.FEED
+    form = None
+    if can_configure:
+        form = FORMS[kind](request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            source = actions.do_create_source(form.save(commit=False), acting_user=request.user)
+            if source.kind == SourceKind.UPLOAD:
+                messages.success(request, _("File received; it is being imported. Progress is shown below."))
+                return redirect(f"{reverse('listen_sources')}?source={source.pk}")
             messages.success(
                 request, _("Source added; it is polled every %(n)s minutes.") % {"n": source.every_minutes}
             )
             return redirect("listen_sources")
-    rows = [(s, QuarantinedItem.objects.filter(source_id=s.source_id).count()) for s in Source.objects.all()]
-    return render(request, "monitoring/sources.html", {"rows": rows, "form": form, "active": "listen"})
+    counts = _quarantine_counts()
+    rows = [(s, counts.get(s.source_id, 0)) for s in Source.objects.all()]
+    return render(
+        request,
+        "monitoring/sources.html",
+        {
+            "rows": rows,
+            "form": form,
+            "kind": kind,
+            "kinds": SourceKind.choices,
+            "active": "listen",
+        },
+    )
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
+def _source_page(request: HttpRequest, can_configure: bool) -> HttpResponse:
+    from elshi.monitoring import actions
+    from elshi.monitoring.forms import FORMS, UploadEditForm
+
+    source = get_object_or_404(Source, pk=_int(request.GET.get("source")))
+    here = f"{reverse('listen_sources')}?source={source.pk}"
+    form_class = UploadEditForm if source.kind == SourceKind.UPLOAD else FORMS[source.kind]
+    form = form_class(instance=source) if can_configure else None
+    if request.method == "POST":
+        if not can_configure:
+            raise PermissionDenied("sources")
+        action = request.POST.get("action", "")
+        if action in ("pause", "resume"):
+            actions.do_set_enabled(source, action == "resume", acting_user=request.user)
+            messages.success(request, _("Source paused.") if action == "pause" else _("Source resumed."))
+            return redirect(here)
+        if action == "run":
+            if actions.do_poll_now(source, acting_user=request.user):
+                messages.success(request, _("%(name)s will be polled in a moment.") % {"name": source.name})
+            return redirect(here)
+        if action == "delete":
+            actions.do_delete_source(source, acting_user=request.user)
+            messages.success(request, _("Source deleted; the documents it stored are kept."))
+            return redirect("listen_sources")
+        if action == "edit":
+            before = actions.snapshot(source)
+            form = form_class(request.POST, instance=source)
+            if form.is_valid():
+                actions.do_update_source(form.save(commit=False), before, acting_user=request.user)
+                messages.success(request, _("Source saved."))
+                return redirect(here)
+    quarantined = QuarantinedItem.objects.filter(source_id=source.source_id)
+    history = AuditEvent.objects.filter(object_type="monitoring.source", object_id=str(source.pk))
+    return render(
+        request,
+        "monitoring/source.html",
+        {
+            "source": source,
+            "form": form,
+            "quarantined": quarantined[:20],
+            "quarantined_count": quarantined.count(),
+            "history": history[:20],
+            "working": source.kind == SourceKind.UPLOAD
+            and source.state.get("status") in ("queued", "starting", "running"),
+            "active": "listen",
+        },
+    )
 
 
 @login_required
