@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from elshi.monitoring import rollup
 from elshi.monitoring.models import Document, Mention
 
 START, END = dt.date(2026, 3, 2), dt.date(2026, 3, 8)
@@ -43,9 +44,11 @@ def mention(
         narratives=narratives or [],
     )
     score = {"positive": 0.6, "negative": -0.6, "neutral": 0.0}.get(tone)
-    return Mention.objects.create(
+    made = Mention.objects.create(
         document=doc, country=country, count=count, tone_label=tone, tone_score=score, day=day
     )
+    rollup.refresh([day])  # as every import does: listening's index reads the daily rollup
+    return made
 
 
 @pytest.fixture

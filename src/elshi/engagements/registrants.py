@@ -10,15 +10,11 @@ from django.http import HttpResponse
 
 from elshi.audit.log import record
 from elshi.engagements.models import Engagement
+from elshi.web.spreadsheet import safe_cell
 
 __all__ = ["COLUMNS", "registrants_file"]
 
 COLUMNS = ["name", "email", "organisation", "attendance", "language", "status", "created_at"]
-
-
-def _safe(cell: Any) -> Any:
-    # Cells that a spreadsheet would read as a formula are prefixed with a quote.
-    return f"'{cell}" if str(cell)[:1] in "=+-@" else cell
 
 
 def registrants_file(engagement: Engagement, fmt: str, *, acting_user: Any) -> HttpResponse:
@@ -47,7 +43,7 @@ def registrants_file(engagement: Engagement, fmt: str, *, acting_user: Any) -> H
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(COLUMNS)
-        writer.writerows([[_safe(c) for c in row] for row in rows])
+        writer.writerows([[safe_cell(c) for c in row] for row in rows])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
@@ -58,7 +54,7 @@ def registrants_file(engagement: Engagement, fmt: str, *, acting_user: Any) -> H
             raise RuntimeError("openpyxl made no sheet")
         sheet.append(COLUMNS)
         for row in rows:
-            sheet.append([_safe(c) for c in row])
+            sheet.append([safe_cell(c) for c in row])
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(

@@ -173,10 +173,3 @@ def export_rows(mentions: QuerySet[Mention]) -> Iterator[list[Any]]:
             m.count,
             d.published_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M"),
         ]
-
-
-def safe_cell(value: Any) -> Any:
-    """Spreadsheet cells never start with a formula character (CSV/Excel formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -28,11 +28,12 @@ of mentions (elshi.sources.relations).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from elshi.monitoring.models import (
     DailyBreakdown,
@@ -72,38 +73,15 @@ def country_rows(start: dt.date, end: dt.date, countries: list[str], **filters: 
         mentions=Sum("count"),
         documents=Count("document", distinct=True),
         stories=Count("document__story_id", distinct=True),
-        mean_tone=Avg("tone_score"),
+        tone_sum=Sum("tone_score"),
+        tone_n=Count("tone_score"),
         positive=Count("pk", filter=Q(tone_label="positive")),
         negative=Count("pk", filter=Q(tone_label="negative")),
         toned=Count("pk", filter=~Q(tone_label="")),
-        gdelt=Avg("document__gdelt_tone"),
+        gdelt_sum=Sum("document__gdelt_tone"),
+        gdelt_n=Count("document__gdelt_tone"),
     )
-    by_country = {row["country"]: row for row in stats}
-    total = sum(row["mentions"] or 0 for row in by_country.values())
-    rows = []
-    for code in countries:
-        row = by_country.get(code)
-        if row is None:
-            rows.append(CountryRow(code, 0, 0, 0, None, 0.0, 0.0, 0.0, None, None))
-            continue
-        toned = row["toned"] or 0
-        positive = row["positive"] / toned if toned else 0.0
-        negative = row["negative"] / toned if toned else 0.0
-        rows.append(
-            CountryRow(
-                code,
-                row["mentions"] or 0,
-                row["documents"],
-                row["stories"],
-                round(row["mean_tone"], 3) if row["mean_tone"] is not None else None,
-                round(positive, 3),
-                round(negative, 3),
-                round((row["mentions"] or 0) / total, 3) if total else 0.0,
-                _score(positive, negative, toned),
-                round(row["gdelt"], 2) if row["gdelt"] is not None else None,
-            )
-        )
-    return rows
+    return _rows(countries, {row["country"]: row for row in stats})
 
 
 def daily_mentions(
@@ -137,7 +115,12 @@ def _rollup_rows(start: dt.date, end: dt.date, countries: list[str]) -> list[Cou
             gdelt_n=Sum("gdelt_n"),
         )
     )
-    by_country = {row["country"]: row for row in stats}
+    return _rows(countries, {row["country"]: row for row in stats})
+
+
+def _rows(countries: list[str], by_country: Mapping[str, Mapping[str, Any]]) -> list[CountryRow]:
+    """CountryRows from per-country sums: mentions, documents, stories, toned, positive, negative,
+    and tone and GDELT tone as sum and count (``tone_sum``/``tone_n``, ``gdelt_sum``/``gdelt_n``)."""
     total = sum(row["mentions"] or 0 for row in by_country.values())
     rows = []
     for code in countries:

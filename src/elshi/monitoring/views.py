@@ -23,6 +23,7 @@ from elshi.audit.models import AuditEvent
 from elshi.missions.permissions import Perm, has_perm
 from elshi.monitoring.index import country_rows
 from elshi.monitoring.models import Alert, AlertState, Document, Mention, QuarantinedItem, Source, SourceKind
+from elshi.web.spreadsheet import safe_cell
 
 
 def _require_listen(request: HttpRequest) -> None:
@@ -198,7 +199,7 @@ def _export(mentions: Any, fmt: str) -> HttpResponse:
         writer = csv.writer(response)
         writer.writerow(explore.HEADER)
         for row in explore.export_rows(mentions):
-            writer.writerow([explore.safe_cell(v) for v in row])
+            writer.writerow([safe_cell(v) for v in row])
         return response
     from io import BytesIO
 
@@ -208,7 +209,7 @@ def _export(mentions: Any, fmt: str) -> HttpResponse:
     sheet = book.create_sheet("mentions")
     sheet.append(explore.HEADER)
     for row in explore.export_rows(mentions):
-        sheet.append([explore.safe_cell(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     buffer = BytesIO()
     book.save(buffer)
     response = HttpResponse(

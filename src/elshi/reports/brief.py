@@ -9,10 +9,9 @@ HTML, the PDF, the API, the exports and the e-mail all show the same figures. De
 - The *previous period* has the same length and ends the day before ``start``.
 - A narrative *rose* when it has more mentions of the country than in the previous period, and *fell*
   when it has fewer; each comes with up to three example mentions (most negative first when it rose).
-- *Relations* fold the stored GDELT Events between the country and each partner with
-  ``elshi.sources.relations`` (events per QuadClass, mention-weighted Goldstein and tone). Where this
-  installation has no event storage (no ``RelationEvent`` model in listening) the brief says so
-  (``relations_available`` is False) instead of showing a table.
+- *Relations* are listening's (``elshi.monitoring.index.relations_for``): the stored GDELT Events
+  between the country and each partner folded with ``elshi.sources.relations`` (events per QuadClass,
+  mention-weighted Goldstein and tone).
 - *Our publishing* is every delivery published in the period, with the latest metric snapshot.
 - *What to do next* comes from the documented rules in ``elshi.reports.rules``.
 """
@@ -24,11 +23,11 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import translation
 
-from elshi.monitoring import models as listening
+from elshi.monitoring.index import CountryRow, country_rows, relations_for
 from elshi.monitoring.models import Alert, Mention
 from elshi.reports.countries import country_name
 
@@ -159,7 +158,6 @@ class BriefData:
     rose: list[NarrativeMove]
     fell: list[NarrativeMove]
     alerts: list[AlertLine]
-    relations_available: bool
     relations: list[RelationLine]
     published: list[PublishedLine]
     failed_deliveries: int
@@ -197,51 +195,9 @@ def brief_json(data: BriefData) -> dict[str, Any]:
     return out
 
 
-@dataclass(frozen=True)
-class IndexRow:
-    country: str
-    mentions: int
-    positive_share: float
-    negative_share: float
-    share_of_voice: float
-    image_score: float | None
-    mean_tone: float | None
-
-
-def index_rows(period: Period, countries: list[str]) -> dict[str, IndexRow]:
-    """Listening's index formula, read straight from the mentions of the period (see the docstring)."""
-    stats = {
-        row["country"]: row
-        for row in Mention.objects.filter(day__gte=period.start, day__lte=period.end, country__in=countries)
-        .values("country")
-        .annotate(
-            mentions=Sum("count"),
-            tone=Avg("tone_score"),
-            positive=Count("pk", filter=Q(tone_label="positive")),
-            negative=Count("pk", filter=Q(tone_label="negative")),
-            toned=Count("pk", filter=~Q(tone_label="")),
-        )
-    }
-    total = sum(row["mentions"] or 0 for row in stats.values())
-    out = {}
-    for code in countries:
-        row: dict[str, Any] = dict(
-            stats.get(code) or {"mentions": 0, "tone": None, "positive": 0, "negative": 0}
-        )
-        toned = int(row.get("toned") or 0)
-        pos = int(row["positive"]) / toned if toned else 0.0
-        neg = int(row["negative"]) / toned if toned else 0.0
-        mentions = row["mentions"] or 0
-        out[code] = IndexRow(
-            code,
-            mentions,
-            round(pos, 3),
-            round(neg, 3),
-            round(mentions / total, 3) if total else 0.0,
-            round(50 + 50 * (pos - neg), 1) if toned else None,
-            round(row["tone"], 3) if row["tone"] is not None else None,
-        )
-    return out
+def index_rows(period: Period, countries: list[str]) -> dict[str, CountryRow]:
+    """Listening's index (``elshi.monitoring.index``) of ``countries`` over the period, by country."""
+    return {row.country: row for row in country_rows(period.start, period.end, countries)}
 
 
 def _country_lines(period: Period, countries: list[str], lang: str) -> list[CountryLine]:
@@ -376,19 +332,8 @@ def _alerts(country: str, period: Period) -> list[AlertLine]:
     ]
 
 
-def _relations(country: str, period: Period, lang: str) -> tuple[bool, list[RelationLine]]:
-    model = getattr(listening, "RelationEvent", None)
-    if model is None:
-        return False, []
-    from elshi.sources.relations import relations
-
-    events = (
-        model.objects.filter(day__gte=period.start, day__lte=period.end)
-        .filter(Q(actor1_country=country) | Q(actor2_country=country))
-        .exclude(actor1_country="")
-        .exclude(actor2_country="")
-    )
-    return True, [
+def _relations(country: str, period: Period, lang: str) -> list[RelationLine]:
+    return [
         RelationLine(
             r.counterpart,
             country_name(r.counterpart, lang),
@@ -398,7 +343,7 @@ def _relations(country: str, period: Period, lang: str) -> tuple[bool, list[Rela
             round(r.goldstein, 2),
             round(r.tone, 2),
         )
-        for r in relations(events.iterator(), country)[:10]
+        for r in relations_for(country, period.start, period.end, limit=10)
     ]
 
 
@@ -462,7 +407,7 @@ def build_brief(
         target = lines[0]
         rose, fell = _moves(country, period, lang)
         published, failed = _published(period)
-        relations_available, relation_lines = _relations(country, period, lang)
+        relation_lines = _relations(country, period, lang)
         data = BriefData(
             country=country,
             country_name=country_name(country, lang),
@@ -481,7 +426,6 @@ def build_brief(
             rose=rose,
             fell=fell,
             alerts=_alerts(country, period),
-            relations_available=relations_available,
             relations=relation_lines,
             published=published,
             failed_deliveries=failed,

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from elshi.web.spreadsheet import safe_cell
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -19,25 +21,13 @@ class Table:
     rows: list[list[Any]]
 
 
-# A cell starting with one of these is read as a formula by spreadsheets (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, list | tuple | set):
-        value = ", ".join(str(v) for v in value)  # joined values are checked like any other text
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value  # never let a spreadsheet read a title from the internet as a formula
-    return value
-
-
 def csv_response(table: Table, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     writer = csv.writer(response)
     writer.writerow(table.headers)
     for row in table.rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return response
 
 
@@ -50,7 +40,7 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
         sheet = book.create_sheet(table.name[:31])
         sheet.append(table.headers)
         for row in table.rows:
-            sheet.append([_cell(v) for v in row])
+            sheet.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
