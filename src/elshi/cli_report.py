@@ -53,6 +53,11 @@ def report_brief(
         raise fail(f"-o {output}: the folder {output.parent} does not exist", 2)
     setup()
     from elshi.reports.actions import brief_file, do_generate_brief
+    from elshi.reports.render import pdf_unavailable
+
+    why = pdf_unavailable() if suffix == ".pdf" else None
+    if why:
+        raise fail(f"-o {output}: no PDF can be made on this machine: {why}; -o FILE.html works", 1)
 
     peer_list = [p.strip().upper() for p in peers.split(",") if p.strip()] or None
     with console.status("Building the brief"):

@@ -65,3 +65,23 @@ def test_unusable_input_exits_2(args: list[str], message: str) -> None:
     result = run(*args)
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.output.split())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_pango_the_brief_keeps_its_html_and_a_pdf_is_refused_clearly(
+    tmp_path: Path, corpus: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A machine without the system's Pango: the brief is still made as HTML; asking for a PDF says why."""
+    from elshi.reports import actions, render
+
+    why = "WeasyPrint cannot load (no library called 'pango-1.0-0'); install Pango"
+    monkeypatch.setattr(render, "pdf_unavailable", lambda: why)
+    monkeypatch.setattr(actions, "pdf_unavailable", lambda: why)
+    brief = actions.do_generate_brief("KZ", corpus["start"], corpus["end"], ["UZ"], "en", acting_user=None)
+    assert brief.pdf_file == "" and actions.brief_file(brief.html_file).read_text("utf-8").startswith("<!")
+    result = run(
+        "--country", "KZ", "--from", "2026-03-02", "--to", "2026-03-08", "-o", str(tmp_path / "b.pdf")
+    )
+    assert result.exit_code == 1
+    assert "no PDF can be made on this machine" in result.output and "-o FILE.html works" in result.output
+    assert not (tmp_path / "b.pdf").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,11 @@ from elshi.audit.log import record
 from elshi.missions.permissions import Perm, has_perm, is_ministry_admin
 from elshi.reports.brief import brief_json, build_brief
 from elshi.reports.models import Brief, BriefSubscription
-from elshi.reports.render import charts_for, render_html, render_pdf
+from elshi.reports.render import charts_for, pdf_unavailable, render_html, render_pdf
 
 LANGUAGES = ("kk", "ru", "en")
+
+log = logging.getLogger(__name__)
 
 
 def check_generate_brief(user: Any) -> None:
@@ -75,7 +78,13 @@ def do_generate_brief(
     data = brief_json(build_brief(country, start, end, peers, lang))
     html = render_html(data, charts_for(data))
     html_file = _store(html.encode("utf-8"), "html")
-    pdf_file = _store(render_pdf(html), "pdf") if pdf else ""
+    pdf_file = ""
+    if pdf:
+        why = pdf_unavailable()
+        if why is None:
+            pdf_file = _store(render_pdf(html), "pdf")
+        else:  # the HTML brief is still made, archived and sent; the PDF waits for the library
+            log.warning("brief without PDF: %s", why)
     with transaction.atomic():
         brief = Brief.objects.create(
             country=data["country"],

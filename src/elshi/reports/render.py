@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -35,6 +36,16 @@ def render_html(b: dict[str, Any], charts: dict[str, str] | None = None) -> str:
         return render_to_string(
             "reports/brief_document.html", context_for(b, charts or charts_for(b), link_base=None)
         )
+
+
+@functools.cache
+def pdf_unavailable() -> str | None:
+    """Why PDFs cannot be made here (WeasyPrint needs Pango from the system), or None when they can."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:
+        return f"WeasyPrint cannot load ({exc}); install Pango (Debian: libpango-1.0-0 libpangoft2-1.0-0)"
+    return None
 
 
 def render_pdf(html: str) -> bytes:
