@@ -21,3 +21,7 @@ LOGGING["root"]["level"] = "WARNING"
 # TEST defaults (MIRROR, CHARSET, …) on this same dict; replacing it would drop them.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(Path(os.environ["ELSHI_HOME"]) / "test.sqlite3")  # noqa: F405
+
+# Helper sender processes would open the real database, not the test one (Django renames it in this
+# process only): tests dispatch in one process; the benchmark test runs the real thing end to end.
+ELSHI_PUBLISH_PROCESSES = 1

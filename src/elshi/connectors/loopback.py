@@ -16,22 +16,29 @@ a worker killed during that wait has sent a post whose confirmation it never rea
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import itertools
 import json
 import secrets
-import sys
+import socket
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 __all__ = ["LoopbackPlatform", "Received"]
+
+_INSTANCE = {
+    "domain": "loopback.test",
+    "configuration": {
+        "statuses": {"max_characters": 500, "max_media_attachments": 4, "characters_reserved_per_url": 23}
+    },
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,129 +52,53 @@ class Received:
     at: float
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and the
-    # client's delayed ACK add ~40 ms to every answer, which no real platform does.
-    disable_nagle_algorithm = True
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's signature
-        return  # quiet: a benchmark sends thousands
-
-    def _reply(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        try:
-            # Status line, headers and body in one write: a benchmark's server shares the machine's
-            # cores with the worker it measures, so it should spend as little of them as it can.
-            head = (
-                f"{self.protocol_version} {status} {self.responses[status][0]}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
-            )
-            self.wfile.write(head.encode("ascii") + data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client is gone (killed, or it gave up): what it sent is already recorded
-
-    def _redirect(self, location: str) -> None:
-        self.send_response(302)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-        platform = self.server.platform
-        if self.path.startswith("/oauth/authorize?"):
-            query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
-            outcome = platform.authorize(query)
-            if outcome.startswith("error:"):
-                self._reply(400, {"error": outcome.removeprefix("error:")})
-            else:
-                self._redirect(outcome)
-        elif self.path == "/api/v2/instance":
-            self._reply(
-                200,
-                {
-                    "domain": "loopback.test",
-                    "configuration": {
-                        "statuses": {
-                            "max_characters": 500,
-                            "max_media_attachments": 4,
-                            "characters_reserved_per_url": 23,
-                        }
-                    },
-                },
-            )
-        elif self.path.startswith("/api/v1/statuses/"):
-            status_id = self.path.rsplit("/", 1)[1]
-            found = platform.status(status_id)
-            if found is None:
-                self._reply(404, {"error": "Record not found"})
-            else:
-                self._reply(
-                    200,
-                    {
-                        "id": found.status_id,
-                        "content": found.text,
-                        "favourites_count": 0,
-                        "reblogs_count": 0,
-                        "replies_count": 0,
-                    },
-                )
-        else:
-            self._reply(404, {"error": "Not found"})
-
-    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
-        platform = self.server.platform
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length)
-        if (self.headers.get("Content-Type") or "").startswith("application/x-www-form-urlencoded"):
-            body: dict[str, Any] = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
-        else:
-            body = json.loads(raw or b"{}")
-        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
-        if self.path == "/api/v1/apps":
-            self._reply(200, platform.register_app(body))
-            return
-        if self.path == "/oauth/token":
-            status, answer = platform.token(body)
-            self._reply(status, answer)
-            return
-        if self.path == "/api/v1/statuses":
-            if not token:
-                self._reply(401, {"error": "The access token is invalid"})
-                return
-            received = platform.accept(
-                token, self.headers.get("Idempotency-Key"), str(body.get("status", ""))
-            )
-        elif self.path.startswith("/hooks/"):
-            received = platform.accept(
-                self.path, self.headers.get("X-Elshi-Delivery"), str(body.get("text", ""))
-            )
-        else:
-            self._reply(404, {"error": "Not found"})
-            return
-        time.sleep(platform.latency_s)
-        self._reply(
-            200,
-            {
-                "id": received.status_id,
-                "url": f"{platform.url}/@loopback/{received.status_id}",
-                "content": received.text,
-            },
-        )
+_REASONS = {200: "OK", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 1024  # a benchmark opens hundreds of connections at once
+def _answer(status: int, body: dict[str, Any] | None = None, location: str = "") -> bytes:
+    """Status line, headers and body as one write: the server shares the benchmark machine's cores
+    with the worker it measures, so it spends as little of them as it can."""
+    data = json.dumps(body).encode() if body is not None else b""
+    head = f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}\r\nContent-Length: {len(data)}\r\n"
+    if body is not None:
+        head += "Content-Type: application/json\r\n"
+    if location:
+        head += f"Location: {location}\r\n"
+    return (head + "\r\n").encode("ascii") + data
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Clients that close or die mid-connection are part of the tests; anything else is shown."""
-        error = sys.exc_info()[1]
-        if not isinstance(error, ConnectionError):
-            super().handle_error(request, client_address)
 
-    platform: LoopbackPlatform
+class _Request:
+    __slots__ = ("body", "headers", "method", "path")
+
+    def __init__(self, method: str, path: str, headers: dict[str, str], body: bytes) -> None:
+        self.method, self.path, self.headers, self.body = method, path, headers, body
+
+    def form(self) -> dict[str, Any]:
+        if self.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
+        parsed = json.loads(self.body or b"{}")
+        return parsed if isinstance(parsed, dict) else {}
+
+
+async def _read_request(reader: asyncio.StreamReader) -> _Request | None:
+    """One HTTP/1.1 request with a Content-Length body (what httpx sends); None when the client left."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+        return None
+    lines = head.decode("latin-1").split("\r\n")
+    method, path, _version = lines[0].split(" ", 2)
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        if line:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+    length = int(headers.get("content-length") or 0)
+    try:
+        body = await reader.readexactly(length) if length else b""
+    except (asyncio.IncompleteReadError, ConnectionError):
+        return None
+    return _Request(method, path, headers, body)
 
 
 class LoopbackPlatform:
@@ -183,16 +114,82 @@ class LoopbackPlatform:
         self.tokens: list[str] = []  # access tokens issued through OAuth
         self._codes: dict[str, dict[str, str]] = {}  # authorization code -> what it was issued for
         self.requests = 0  # every posting request, duplicates refused included
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.platform = self
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="loopback-platform", daemon=True
-        )
+        # One asyncio loop on its own thread serves every connection (kept alive, as httpx does).
+        self._socket = socket.create_server(("127.0.0.1", 0), backlog=1024)
+        host, port = self._socket.getsockname()[:2]
+        self.url = f"http://{host!s}:{port}"
+        self._loop = asyncio.new_event_loop()
+        self._server: asyncio.Server | None = None
+        self._thread = threading.Thread(target=self._loop.run_forever, name="loopback-platform", daemon=True)
 
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        sock = writer.get_extra_info("socket")
+        if sock is not None:  # answers go out at once, without waiting for Nagle's algorithm
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            while (request := await _read_request(reader)) is not None:
+                answer, delay = self._route(request)
+                if delay:
+                    await asyncio.sleep(delay)
+                writer.write(answer)
+                if request.headers.get("connection", "").lower() == "close":
+                    break
+        except (ConnectionError, asyncio.CancelledError):
+            pass  # the client is gone (killed, or it gave up), or the platform stops: all is recorded
+        finally:
+            writer.close()
+
+    def _route(self, request: _Request) -> tuple[bytes, float]:
+        """The answer to one request and the latency to serve before it (posts only)."""
+        path = request.path
+        if request.method == "GET":
+            if path.startswith("/oauth/authorize?"):
+                query = {k: v[0] for k, v in parse_qs(urlsplit(path).query).items()}
+                outcome = self.authorize(query)
+                if outcome.startswith("error:"):
+                    return _answer(400, {"error": outcome.removeprefix("error:")}), 0.0
+                return _answer(302, location=outcome), 0.0
+            if path == "/api/v2/instance":
+                return _answer(200, _INSTANCE), 0.0
+            if path.startswith("/api/v1/statuses/"):
+                found = self.status(path.rsplit("/", 1)[1])
+                if found is None:
+                    return _answer(404, {"error": "Record not found"}), 0.0
+                return _answer(
+                    200,
+                    {
+                        "id": found.status_id,
+                        "content": found.text,
+                        "favourites_count": 0,
+                        "reblogs_count": 0,
+                        "replies_count": 0,
+                    },
+                ), 0.0
+            return _answer(404, {"error": "Not found"}), 0.0
+        if request.method != "POST":
+            return _answer(404, {"error": "Not found"}), 0.0
+        body = request.form()
+        if path == "/api/v1/apps":
+            return _answer(200, self.register_app(body)), 0.0
+        if path == "/oauth/token":
+            status, answer = self.token(body)
+            return _answer(status, answer), 0.0
+        if path == "/api/v1/statuses":
+            token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+            if not token:
+                return _answer(401, {"error": "The access token is invalid"}), 0.0
+            received = self.accept(token, request.headers.get("idempotency-key"), str(body.get("status", "")))
+        elif path.startswith("/hooks/"):
+            received = self.accept(path, request.headers.get("x-elshi-delivery"), str(body.get("text", "")))
+        else:
+            return _answer(404, {"error": "Not found"}), 0.0
+        # Recorded before the latency is served, as a real platform commits before it answers.
+        answer = {
+            "id": received.status_id,
+            "url": f"{self.url}/@loopback/{received.status_id}",
+            "content": received.text,
+        }
+        return _answer(200, answer), self.latency_s
 
     def accept(self, token: str, key: str | None, text: str) -> Received:
         """Record a post; the same key from the same token returns the first post (Mastodon's rule)."""
@@ -261,11 +258,28 @@ class LoopbackPlatform:
 
     def start(self) -> LoopbackPlatform:
         self._thread.start()
+
+        async def listen() -> None:
+            self._server = await asyncio.start_server(self._serve, sock=self._socket, limit=1 << 20)
+
+        asyncio.run_coroutine_threadsafe(listen(), self._loop).result(timeout=10)
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        async def close() -> None:
+            if self._server is not None:
+                self._server.close()
+                if hasattr(self._server, "close_clients"):
+                    self._server.close_clients()
+            for task in asyncio.all_tasks():
+                if task is not asyncio.current_task():
+                    task.cancel()
+
+        if self._thread.is_alive():
+            asyncio.run_coroutine_threadsafe(close(), self._loop).result(timeout=10)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=10)
+        self._socket.close()
 
     def __enter__(self) -> LoopbackPlatform:
         return self.start()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -40,7 +41,7 @@ def _setup(base_url: str, deliveries: int, channels: int, due_in: float) -> None
     from elshi.missions.models import Channel, Mission
     from elshi.publishing.accounts import set_credentials
     from elshi.publishing.models import Delivery
-    from elshi.publishing.tasks import dispatch_due
+    from elshi.publishing.tasks import enqueue_dispatch
 
     call_command("migrate", verbosity=0)
     author = get_user_model().objects.create(username="bench")
@@ -90,8 +91,8 @@ def _setup(base_url: str, deliveries: int, channels: int, due_in: float) -> None
         for i in range(deliveries)
     ]
     Delivery.objects.bulk_create(rows, batch_size=2000)
-    for _post in posts:  # as clearance does: one dispatch per post, at its time
-        dispatch_due.schedule(eta=due)
+    for _post in posts:  # as clearance does: one dispatch per post, for its time
+        enqueue_dispatch(due)
     print(due.timestamp())
 
 
@@ -113,12 +114,18 @@ def bench_publishing(
     workers: int = typer.Option(8, min=1, help="Worker threads (ELSHI_WORKERS)."),
     worker_type: str = typer.Option("thread", help="Worker threads or processes (ELSHI_WORKER_TYPE)."),
     concurrency: int = typer.Option(
-        64, min=1, help="Deliveries the worker sends at once (ELSHI_PUBLISH_CONCURRENCY)."
+        256, min=1, help="Deliveries each sending process sends at once (ELSHI_PUBLISH_CONCURRENCY)."
+    ),
+    processes: int = typer.Option(
+        min(os.cpu_count() or 1, 4),
+        min=1,
+        help="Sending processes with thread workers (ELSHI_PUBLISH_PROCESSES; one per core, at most 4).",
     ),
     redis_url: str = typer.Option(
         "", "--redis", help="Run the queue on this Redis (e.g. redis://127.0.0.1:6379/14)."
     ),
     timeout: float = typer.Option(300.0, help="Give up waiting after this many seconds past the due time."),
+    due_in: float = typer.Option(20.0, min=1.0, help="Seconds from setup to the deliveries' time."),
 ) -> None:
     """p50/p95/max lateness, sent, duplicates and losses for deliveries all due at once."""
     with (
@@ -132,6 +139,7 @@ def bench_publishing(
             "ELSHI_HOME": home,
             "ELSHI_WORKERS": str(workers),
             "ELSHI_PUBLISH_CONCURRENCY": str(concurrency),
+            "ELSHI_PUBLISH_PROCESSES": str(processes),
             "ELSHI_WORKER_TYPE": worker_type,
             "DJANGO_SETTINGS_MODULE": "elshi.web.settings",
             "ELSHI_PUBLISH_STUCK_SECONDS": "3600",
@@ -144,13 +152,16 @@ def bench_publishing(
         me = [sys.executable, "-m", "elshi.publishing.bench"]
         typer.echo(f"creating {deliveries:,} deliveries on {channels} channels …")
         setup = subprocess.run(  # noqa: S603 - our own interpreter and module, fixed arguments
-            [*me, "setup", platform.url, str(deliveries), str(channels), "20"],
+            [*me, "setup", platform.url, str(deliveries), str(channels), str(due_in)],
             env=env,
             capture_output=True,
             text=True,
             check=True,
         )
         due = float(setup.stdout.strip().splitlines()[-1])
+        load = os.getloadavg()[0]
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        platform_before = time.process_time()
         worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
             [sys.executable, "-m", "elshi", "worker"],
             env=env,
@@ -168,6 +179,12 @@ def bench_publishing(
                 worker.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 worker.kill()
+                worker.wait()
+        platform_cpu = time.process_time() - platform_before
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = children.ru_utime + children.ru_stime
+        before = children_before.ru_utime + children_before.ru_stime
+        worker_cpu = used - before
         states = json.loads(
             subprocess.run(  # noqa: S603 - our own interpreter and module, fixed arguments
                 [*me, "states"],
@@ -189,14 +206,21 @@ def bench_publishing(
             "latency_s": latency,
             "workers": workers,
             "concurrency": concurrency,
+            "processes": processes if worker_type == "thread" else workers,
             "worker_type": worker_type,
             "sent": len(received),
             "duplicates": platform.requests - len(received),
             "losses": deliveries - len({r.key for r in received}),
+            "first_s": round(lateness[0], 2),
             "p50_lateness_s": round(statistics.median(lateness), 2),
             "p95_lateness_s": round(lateness[min(len(lateness) - 1, int(0.95 * len(lateness)))], 2),
             "max_lateness_s": round(lateness[-1], 2),
             "states": states,
+            # CPU the worker and its sender processes used (start-up included), and the platform's (it
+            # shares the machine): on a busy machine lateness grows, these figures show why.
+            "worker_cpu_s": round(worker_cpu, 1),
+            "platform_cpu_s": round(platform_cpu, 1),
+            "load_at_start": round(load, 2),
         }
     typer.echo(f"{'queue':<10}{'sent':>8}{'dup':>6}{'lost':>6}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
     typer.echo(

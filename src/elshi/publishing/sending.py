@@ -22,16 +22,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
+import os
+import queue
 import threading
+import time
 from collections import Counter
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 
 from elshi.connectors import (
@@ -48,6 +53,7 @@ from elshi.connectors import Delivery as Outgoing
 from elshi.connectors.ratelimit import RateLimitTracker
 from elshi.content.models import PostState
 from elshi.missions.models import Channel, ChannelStatus
+from elshi.publishing import helpers
 from elshi.publishing.accounts import http_client, publisher_for, store_token
 from elshi.publishing.models import CLAIMABLE, Delivery, DeliveryState
 
@@ -57,10 +63,20 @@ METRIC_AGES = [dt.timedelta(hours=h) for h in (1, 6, 24, 72, 168, 720)]
 _local = threading.local()
 
 
+def _track(response: httpx.Response) -> None:
+    """Response hook: hand the answer's rate-limit headers to the tracker of the delivery this thread
+    is sending (a sync client runs its hooks in the calling thread)."""
+    tracker: RateLimitTracker | None = getattr(_local, "tracker", None)
+    if tracker is not None:
+        tracker(response)
+
+
 def _client() -> httpx.Client:
+    """One client per sender thread: httpcore's pool serialises its threads on one lock, so a pool
+    per thread is much cheaper than one shared by hundreds; all share the process's TLS context."""
     client: httpx.Client | None = getattr(_local, "client", None)
     if client is None:
-        client = _local.client = http_client()
+        client = _local.client = http_client(event_hooks={"response": [_track]})
     return client
 
 
@@ -126,25 +142,80 @@ def _finish(delivery: Delivery, state: str, error: str = "", **fields: Any) -> N
     Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.PUBLISHING).update(**values)
 
 
-def _store_published(delivery: Delivery, remote_id: str, url: str, now: dt.datetime) -> None:
-    """The hot path, stored the moment the platform confirms: one plain UPDATE (the ORM's query
-    building costs more than the statement), still only from 'publishing'."""
+def _published_sql() -> str:
     table = connection.ops.quote_name(Delivery._meta.db_table)
+    return (
+        f"UPDATE {table} SET state = %s, remote_id = %s, remote_url = %s, published_at = %s, "  # noqa: S608
+        "next_metrics_at = %s WHERE id = %s AND state = %s"
+    )
+
+
+def _published_params(delivery_id: int, remote_id: str, url: str, now: dt.datetime) -> list[Any]:
     adapt = connection.ops.adapt_datetimefield_value
+    return [
+        DeliveryState.PUBLISHED,
+        remote_id,
+        url,
+        adapt(now),
+        adapt(now + METRIC_AGES[0]),
+        delivery_id,
+        DeliveryState.PUBLISHING,
+    ]
+
+
+def _store_published(delivery: Delivery, remote_id: str, url: str, now: dt.datetime) -> None:
+    """Stored the moment the platform confirms: one plain UPDATE (the ORM's query building costs
+    more than the statement), still only from 'publishing'."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET state = %s, remote_id = %s, remote_url = %s, published_at = %s, "  # noqa: S608
-            "next_metrics_at = %s WHERE id = %s AND state = %s",
-            [
-                DeliveryState.PUBLISHED,
-                remote_id,
-                url,
-                adapt(now),
-                adapt(now + METRIC_AGES[0]),
-                delivery.pk,
-                DeliveryState.PUBLISHING,
-            ],
-        )
+        cursor.execute(_published_sql(), _published_params(delivery.pk, remote_id, url, now))
+
+
+class _Recorder:
+    """Group commit for a dispatcher's confirmations: senders hand over what the platform confirmed,
+    one writer thread stores whatever has arrived in one transaction (typically a few milliseconds'
+    worth), so hundreds of senders do not queue for the database's write lock one row at a time.
+
+    A confirmation waits here only until the writer's next commit; if the process dies in between,
+    the delivery is still 'publishing' and the sweep settles it as for any crash after sending
+    (unconfirmed, or re-sent where the platform deduplicates)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[tuple[int, str, str, dt.datetime] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="elshi-record", daemon=True)
+        self._thread.start()
+
+    def __call__(self, delivery: Delivery, remote_id: str, url: str, now: dt.datetime) -> None:
+        self._queue.put((delivery.pk, remote_id, url, now))
+
+    def close(self) -> None:
+        """Store everything handed over so far, then stop the writer."""
+        self._queue.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            stopping = False
+            while not stopping:
+                batch = [self._queue.get()]
+                while len(batch) < 1000:
+                    try:
+                        batch.append(self._queue.get_nowait())
+                    except queue.Empty:
+                        break
+                stopping = any(item is None for item in batch)
+                rows = [_published_params(*item) for item in batch if item is not None]
+                if rows:
+                    self._write(rows)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    def _write(self, rows: list[list[Any]]) -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.executemany(_published_sql(), rows)
+        except Exception:  # noqa: BLE001 - left 'publishing': the sweep settles them as after a crash
+            log.exception("could not store %d confirmed deliveries", len(rows))
 
 
 def _channel_health(channel: Channel, status: str, error: str = "") -> None:
@@ -249,7 +320,7 @@ def claim_due(now: dt.datetime, limit: int) -> list[int]:
 
 
 def _concurrency() -> int:
-    return max(1, int(getattr(settings, "ELSHI_PUBLISH_CONCURRENCY", 64)))
+    return max(1, int(getattr(settings, "ELSHI_PUBLISH_CONCURRENCY", 256)))
 
 
 _pool_lock = threading.Lock()
@@ -264,54 +335,172 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-def _send_in_pool(delivery: Delivery, now: dt.datetime) -> str:
+def _send_in_pool(delivery: Delivery, now: dt.datetime, record: _Recorder) -> str:
     close_old_connections()
     try:
-        return send_claimed(delivery, now=now)
+        return send_claimed(delivery, now=now, record=record)
     except Exception:  # noqa: BLE001 - the delivery stays 'publishing'; the sweep settles it
         log.exception("delivery %s: could not be sent or recorded", delivery.pk)
         return "error"
 
 
-def dispatch(*, limit: int | None = None) -> Counter[str]:
+def dispatch(*, limit: int | None = None, ahead: bool = False) -> Counter[str]:
     """Send every due delivery, many at once: claim only as many as there are free senders, so a
     crash leaves at most one pool's worth 'publishing' (settled by the sweep), never the whole queue.
-    One dispatcher runs per process at a time (a second one waits, then looks again); several
-    processes or machines share the work through the claim."""
+    One dispatcher runs per process at a time (a second one waits, then looks again); the helper
+    processes (ELSHI_PUBLISH_PROCESSES) dispatch beside it, and several workers or machines share the
+    work the same way: through the claim.
+
+    ``ahead``: started before the deliveries' time (ELSHI_PUBLISH_LEAD_SECONDS early, as the queue
+    does): prepare what can be prepared (credentials decrypted, texts measured), then wait for each
+    delivery's time and claim it then, never earlier."""
     with _dispatch_lock:
-        return _dispatch(limit)
+        pool = _helper_pool() if limit is None else None
+        jobs = [pool.submit(helpers.dispatch, ahead) for _ in range(_processes() - 1)] if pool else []
+        outcomes = _dispatch(limit, ahead=ahead)
+        for job in jobs:
+            try:
+                outcomes.update(job.result())
+            except Exception:  # noqa: BLE001 - its claims stay 'publishing' for the sweep to settle
+                log.exception("a helper sender process failed; starting new ones")
+                _reset_helpers()
+        return outcomes
 
 
 _dispatch_lock = threading.Lock()
+_helper_processes: ProcessPoolExecutor | None = None
 
 
-def _dispatch(limit: int | None) -> Counter[str]:
+def _processes() -> int:
+    """Sender processes per dispatch, this one included. Huey's process workers (ELSHI_WORKER_TYPE)
+    already dispatch from several processes, so they start no helpers."""
+    huey: dict[str, Any] = getattr(settings, "HUEY", {})
+    if huey.get("consumer", {}).get("worker_type") == "process":
+        return 1
+    return max(1, int(getattr(settings, "ELSHI_PUBLISH_PROCESSES", 1)))
+
+
+def _helper_pool() -> ProcessPoolExecutor | None:
+    """Sender processes beside this one, started once (fresh interpreters, never forked from a
+    threaded worker) and kept: each sets Django up again and claims from the same table."""
+    global _helper_processes
+    if _processes() < 2:
+        return None
+    with _pool_lock:
+        if _helper_processes is None:
+            _helper_processes = ProcessPoolExecutor(
+                max_workers=_processes() - 1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=helpers.start,
+                initargs=(os.getpid(),),
+            )
+        return _helper_processes
+
+
+def _reset_helpers() -> None:
+    global _helper_processes
+    with _pool_lock:
+        pool, _helper_processes = _helper_processes, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def warm_up() -> list[int]:
+    """Start the helper processes now rather than when the first deliveries fall due; their pids."""
+    pool = _helper_pool()
+    if pool is None:
+        return []
+    jobs = [pool.submit(helpers.pid, 0.2) for _ in range(_processes() - 1)]
+    return sorted({job.result() for job in jobs})
+
+
+def dispatch_here(ahead: bool = False) -> Counter[str]:
+    """Dispatch from this process only (what each helper process runs)."""
+    with _dispatch_lock:
+        return _dispatch(None, ahead=ahead)
+
+
+def lead_time() -> dt.timedelta:
+    return dt.timedelta(seconds=getattr(settings, "ELSHI_PUBLISH_LEAD_SECONDS", 10))
+
+
+def _next_due(now: dt.datetime, horizon: dt.datetime) -> dt.datetime | None:
+    upcoming = Delivery.objects.filter(state__in=CLAIMABLE, due_at__gt=now, due_at__lte=horizon)
+    found: dt.datetime | None = upcoming.aggregate(first=Min("due_at"))["first"]
+    return found
+
+
+def _prepare(horizon: dt.datetime, limit: int = 20_000) -> int:
+    """Before the deliveries' time, do in this process what does not depend on it: decrypt each
+    channel's credentials and measure each text for its platform (both remembered by content, so
+    nothing prepared can go stale). Sending still loads, checks and claims everything afresh."""
+    prepared = 0
+    http = _client()
+    upcoming = Delivery.objects.filter(state__in=CLAIMABLE, due_at__lte=horizon).select_related(
+        "channel", "variant"
+    )
+    for delivery in upcoming.order_by("due_at")[:limit]:
+        try:
+            publisher = publisher_for(delivery.channel, http)
+            if delivery.variant is not None and not delivery.variant.media:
+                publisher.validate(message_for(delivery))
+            prepared += 1
+        except Exception:  # noqa: BLE001 - whatever fails here fails again, and is recorded, when sent
+            log.debug("delivery %s: not prepared", delivery.pk, exc_info=True)
+    return prepared
+
+
+def _dispatch(limit: int | None, *, ahead: bool = False) -> Counter[str]:
     outcomes: Counter[str] = Counter()
+    prepared = not ahead
     width = _concurrency()
     refill = max(1, width // 4)  # claim again once a quarter of the senders are free: few, larger claims
-    in_flight: set[Future[str]] = set()
-    claimed = 0
+    finished: queue.SimpleQueue[str] = queue.SimpleQueue()  # one outcome per sender that is done
+    in_flight = claimed = 0
+    record = _Recorder()
+    senders = _executor()
+
+    def send_one(delivery: Delivery, now: dt.datetime) -> None:
+        outcome = "error"
+        try:
+            outcome = _send_in_pool(delivery, now, record)
+        finally:
+            finished.put(outcome)
 
     def settle_one() -> None:
         nonlocal in_flight
-        done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-        outcomes.update(future.result() for future in done)
+        outcomes[finished.get()] += 1
+        in_flight -= 1
 
-    while True:
-        room = width - len(in_flight)
-        if limit is not None:
-            room = min(room, limit - claimed)
-        now = timezone.now()
-        ids = claim_due(now, room) if room > 0 else []
-        claimed += len(ids)
-        if ids:
-            loaded = Delivery.objects.select_related("channel", "variant", "post").in_bulk(ids)
-            in_flight |= {_executor().submit(_send_in_pool, loaded[pk], now) for pk in ids}
-        if not in_flight:
-            return outcomes
-        settle_one()
-        while in_flight and width - len(in_flight) < refill:
+    try:
+        while True:
+            room = width - in_flight
+            if limit is not None:
+                room = min(room, limit - claimed)
+            now = timezone.now()
+            ids = claim_due(now, room) if room > 0 else []
+            claimed += len(ids)
+            if ids:
+                loaded = Delivery.objects.select_related("channel", "variant", "post").in_bulk(ids)
+                for pk in ids:
+                    senders.submit(send_one, loaded[pk], now)
+                    in_flight += 1
+            if not in_flight:
+                upcoming = _next_due(now, now + lead_time()) if ahead else None
+                if upcoming is None:
+                    return outcomes
+                if not prepared:
+                    _prepare(now + lead_time())
+                    prepared = True
+                time.sleep(max(0.0, (upcoming - timezone.now()).total_seconds()))
+                continue
             settle_one()
+            while in_flight and width - in_flight < refill:
+                settle_one()
+    finally:
+        while in_flight:  # every sender has handed over its confirmation before the writer stops
+            settle_one()
+        record.close()
 
 
 def send(delivery_id: int, *, client: httpx.Client | None = None, now: dt.datetime | None = None) -> str:
@@ -323,10 +512,15 @@ def send(delivery_id: int, *, client: httpx.Client | None = None, now: dt.dateti
 
 
 def send_claimed(
-    delivery: int | Delivery, *, client: httpx.Client | None = None, now: dt.datetime | None = None
+    delivery: int | Delivery,
+    *,
+    client: httpx.Client | None = None,
+    now: dt.datetime | None = None,
+    record: Callable[[Delivery, str, str, dt.datetime], None] = _store_published,
 ) -> str:
     """Send a delivery this worker has claimed (state 'publishing'), given by id or loaded with its
-    channel, variant and post."""
+    channel, variant and post. ``record`` stores the platform's confirmation (at once by default; a
+    dispatcher hands it to its group-commit writer)."""
     now = now or timezone.now()
     if not isinstance(delivery, Delivery):
         delivery = Delivery.objects.select_related("channel", "variant", "post").get(pk=delivery)
@@ -343,8 +537,9 @@ def send_claimed(
         return _put_back(delivery, held, channel)
     publisher = None
     http = client or _client()
-    tracker = RateLimitTracker()
-    http.event_hooks["response"] = [*http.event_hooks["response"], tracker]
+    if _track not in http.event_hooks["response"]:
+        http.event_hooks["response"] = [*http.event_hooks["response"], _track]
+    tracker = _local.tracker = RateLimitTracker()
     try:
         publisher = publisher_for(channel, http)
         refreshed = publisher.refresh_if_needed(now)
@@ -382,7 +577,7 @@ def send_claimed(
         _finish(delivery, DeliveryState.UNCONFIRMED, f"unexpected error: {exc!r}; check the channel")
         return DeliveryState.UNCONFIRMED
     finally:
-        http.event_hooks["response"] = [hook for hook in http.event_hooks["response"] if hook is not tracker]
+        _local.tracker = None
         _observe_limits(channel, tracker, now)
         if (
             publisher is not None
@@ -391,6 +586,6 @@ def send_claimed(
         ):
             store_token(channel, publisher.token)
             channel.save(update_fields=["token_encrypted", "token_expires_at"])
-    _store_published(delivery, result.remote_id[:300], (result.url or "")[:500], now)
+    record(delivery, result.remote_id[:300], (result.url or "")[:500], now)
     _channel_health(channel, ChannelStatus.OK)
     return DeliveryState.PUBLISHED

@@ -8,7 +8,7 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 from elshi.publishing.models import CLAIMABLE, Delivery, DeliveryState
 
@@ -23,23 +23,45 @@ def send_delivery(delivery_id: int) -> None:
     log.info("delivery %s: %s", delivery_id, send(delivery_id))
 
 
+@on_startup()
+def start_senders() -> None:
+    """When the worker starts: start the helper sender processes, so the first deliveries that fall
+    due do not wait for them."""
+    from elshi.publishing.sending import warm_up
+
+    try:
+        started = warm_up()
+        if started:
+            log.info("helper sender processes: %s", ", ".join(map(str, started)))
+    except Exception:  # noqa: BLE001 - the worker still sends, from its own process
+        log.exception("could not start the helper sender processes")
+
+
 @db_task()
-def dispatch_due() -> dict[str, int]:
-    """Send every due delivery through the sending pool (ELSHI_PUBLISH_CONCURRENCY at once)."""
+def dispatch_due(ahead: bool = False) -> dict[str, int]:
+    """Send every due delivery through the sending pool (ELSHI_PUBLISH_CONCURRENCY at once per
+    process); ``ahead``: queued before their time, prepare and wait for it."""
     from elshi.publishing.sending import dispatch
 
-    outcomes = dict(dispatch())
+    outcomes = dict(dispatch(ahead=ahead))
     if outcomes:
         log.info("dispatched: %s", outcomes)
     return outcomes
 
 
 def enqueue_dispatch(due_at: dt.datetime) -> None:
-    """One task for all the deliveries due at ``due_at`` (a post's channels), however many there are."""
-    if due_at <= timezone.now():
+    """One task for all the deliveries due at ``due_at`` (a post's channels), however many there are,
+    started ELSHI_PUBLISH_LEAD_SECONDS early: the queue's scheduler wakes about once a second, and
+    the dispatcher uses the time to prepare, then claims each delivery at its time."""
+    from elshi.publishing.sending import lead_time
+
+    now = timezone.now()
+    if due_at <= now:
         dispatch_due()
+    elif due_at - lead_time() <= now:
+        dispatch_due(True)
     else:
-        dispatch_due.schedule(eta=due_at)
+        dispatch_due.schedule((True,), eta=due_at - lead_time())
 
 
 def enqueue(delivery_id: int, due_at: dt.datetime) -> None:

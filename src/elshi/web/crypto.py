@@ -8,6 +8,7 @@ rotate`` adds a new key, re-encrypts every stored secret with it, and can drop t
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -58,6 +59,7 @@ def _fernet() -> MultiFernet:
 def reset_cache() -> None:
     global _cache
     _cache = None
+    _decrypt_text.cache_clear()
 
 
 def encrypt_json(value: Any) -> str:
@@ -68,6 +70,20 @@ def decrypt_json(token: str) -> Any:
     if not token:
         return None
     return json.loads(_fernet().decrypt(token.encode("ascii")))
+
+
+@functools.lru_cache(maxsize=4096)
+def _decrypt_text(token: str) -> str:
+    return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
+
+
+def decrypt_json_cached(token: str) -> Any:
+    """As :func:`decrypt_json`, remembering the plaintext per ciphertext (a bounded cache): a worker
+    sending thousands of deliveries decrypts each channel's credentials once, not once per delivery.
+    Keyed by the ciphertext itself, so it cannot go stale: new credentials are a new ciphertext."""
+    if not token:
+        return None
+    return json.loads(_decrypt_text(token))
 
 
 def rotate(token: str) -> str:

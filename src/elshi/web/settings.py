@@ -6,6 +6,7 @@ read through the typed helpers in ``elshi.web.env``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -225,7 +226,12 @@ LOGGING = {
 ELSHI_PUBLISH_GRACE_SECONDS = env.envint("ELSHI_PUBLISH_GRACE_SECONDS", 7200, minimum=60)
 ELSHI_PUBLISH_STUCK_SECONDS = env.envint("ELSHI_PUBLISH_STUCK_SECONDS", 300)
 ELSHI_PUBLISH_TIMEOUT = env.envint("ELSHI_PUBLISH_TIMEOUT", 30, minimum=1)
-ELSHI_PUBLISH_CONCURRENCY = env.envint("ELSHI_PUBLISH_CONCURRENCY", 64, minimum=1)
+ELSHI_PUBLISH_CONCURRENCY = env.envint("ELSHI_PUBLISH_CONCURRENCY", 256, minimum=1)
+# Processes that send at once when deliveries fall due (the dispatcher and its helpers, which start
+# with the worker): one per core, since building and parsing thousands of requests is CPU work.
+# The dispatcher starts this early to prepare (credentials, texts) and claims each delivery at its time.
+ELSHI_PUBLISH_LEAD_SECONDS = env.envint("ELSHI_PUBLISH_LEAD_SECONDS", 10, minimum=0)
+ELSHI_PUBLISH_PROCESSES = env.envint("ELSHI_PUBLISH_PROCESSES", min(os.cpu_count() or 1, 4), minimum=1)
 # Jitsi servers the ministry runs, accepted as meeting links beside meet.jit.si (comma-separated hosts).
 ELSHI_JITSI_HOSTS = [h.strip().lower() for h in env.envstr("ELSHI_JITSI_HOSTS").split(",") if h.strip()]
 

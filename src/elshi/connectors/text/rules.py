@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -166,9 +167,16 @@ def mastodon_rules(instance: Mapping[str, Any]) -> PlatformRules:
 
 def text_length(rules: PlatformRules, text: str) -> int:
     """``text`` measured the way ``rules.platform`` measures it."""
-    if rules.counting == "mastodon":
-        return mastodon_length(text, url_length=rules.url_length)
-    return _COUNTERS[rules.counting](text)
+    return _measure(rules.counting, rules.url_length, text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _measure(counting: str, url_length: int, text: str) -> int:
+    """Remembered: a post going to hundreds of channels is measured once per platform, not per
+    channel, and again when the sender checks it before sending."""
+    if counting == "mastodon":
+        return mastodon_length(text, url_length=url_length)
+    return _COUNTERS[counting](text)
 
 
 def validate(rules: PlatformRules, message: Message) -> list[str]:

@@ -1,0 +1,50 @@
+"""What runs in a helper sender process (see ``sending.dispatch``).
+
+Kept apart from :mod:`elshi.publishing.sending`: a spawned process unpickles these functions by
+importing their module, and Django's models cannot be imported before ``django.setup()``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from collections import Counter
+
+
+def start(parent: int) -> None:
+    """Die with the worker that started this helper (a killed worker must not leave senders running
+    that nobody watches), then set Django up. Linux ties the death signal to the thread that started
+    the helper: the pool is started from the worker's long-lived threads; should a helper die anyway,
+    the next dispatch sees the broken pool, logs it and starts new ones."""
+    if sys.platform == "linux":
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the worker died before the line above took effect
+        os._exit(1)
+    import django
+
+    django.setup()
+
+
+def dispatch(ahead: bool = False) -> Counter[str]:
+    """Claim and send due deliveries until none is left, as the worker's own dispatcher does."""
+    from django.db import close_old_connections
+
+    from elshi.publishing.sending import dispatch_here
+
+    close_old_connections()
+    try:
+        return dispatch_here(ahead)
+    finally:
+        close_old_connections()
+
+
+def pid(hold: float = 0.0) -> int:
+    """This helper's pid; ``hold`` keeps it busy a moment, so that a pool asked once per helper
+    starts them all rather than answering every call from the first one up."""
+    time.sleep(hold)
+    return os.getpid()
