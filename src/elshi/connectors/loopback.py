@@ -28,7 +28,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 __all__ = ["LoopbackPlatform", "Received"]
@@ -80,25 +80,65 @@ class _Request:
         return parsed if isinstance(parsed, dict) else {}
 
 
-async def _read_request(reader: asyncio.StreamReader) -> _Request | None:
-    """One HTTP/1.1 request with a Content-Length body (what httpx sends); None when the client left."""
-    try:
-        head = await reader.readuntil(b"\r\n\r\n")
-    except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+def _parse(buffer: bytearray) -> tuple[_Request, int] | None:
+    """The first whole HTTP/1.1 request in ``buffer`` (Content-Length bodies, as httpx sends them)
+    and how many bytes it took; None while it is incomplete."""
+    end = buffer.find(b"\r\n\r\n")
+    if end < 0:
         return None
-    lines = head.decode("latin-1").split("\r\n")
+    lines = bytes(buffer[:end]).decode("latin-1").split("\r\n")
     method, path, _version = lines[0].split(" ", 2)
     headers: dict[str, str] = {}
     for line in lines[1:]:
-        if line:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-    length = int(headers.get("content-length") or 0)
-    try:
-        body = await reader.readexactly(length) if length else b""
-    except (asyncio.IncompleteReadError, ConnectionError):
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    start = end + 4
+    stop = start + int(headers.get("content-length") or 0)
+    if len(buffer) < stop:
         return None
-    return _Request(method, path, headers, body)
+    return _Request(method, path, headers, bytes(buffer[start:stop])), stop
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection, kept alive: requests parsed as bytes arrive, each answered after the
+    platform's latency (a timer, not a task: the server spends as little CPU as it can)."""
+
+    def __init__(self, platform: LoopbackPlatform) -> None:
+        self.platform = platform
+        self.buffer = bytearray()
+        self.transport: asyncio.Transport | None = None
+        self.ready_at = 0.0  # answers leave in the order their requests came
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # a TCP server's transports are these
+        sock = transport.get_extra_info("socket")
+        if sock is not None:  # answers go out at once, without waiting for Nagle's algorithm
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.platform._connections.add(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.platform._connections.discard(self)
+        self.transport = None  # the client is gone (killed, or it gave up): what it sent is recorded
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while (parsed := _parse(self.buffer)) is not None:
+            request, used = parsed
+            del self.buffer[:used]
+            answer, delay = self.platform._route(request)
+            close = request.headers.get("connection", "").lower() == "close"
+            loop = asyncio.get_running_loop()
+            self.ready_at = max(loop.time() + delay, self.ready_at)
+            if self.ready_at <= loop.time():
+                self._answer(answer, close)
+            else:
+                loop.call_at(self.ready_at, self._answer, answer, close)
+
+    def _answer(self, answer: bytes, close: bool) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(answer)
+            if close:
+                self.transport.close()
 
 
 class LoopbackPlatform:
@@ -120,24 +160,8 @@ class LoopbackPlatform:
         self.url = f"http://{host!s}:{port}"
         self._loop = asyncio.new_event_loop()
         self._server: asyncio.Server | None = None
+        self._connections: set[_Connection] = set()
         self._thread = threading.Thread(target=self._loop.run_forever, name="loopback-platform", daemon=True)
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        sock = writer.get_extra_info("socket")
-        if sock is not None:  # answers go out at once, without waiting for Nagle's algorithm
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        try:
-            while (request := await _read_request(reader)) is not None:
-                answer, delay = self._route(request)
-                if delay:
-                    await asyncio.sleep(delay)
-                writer.write(answer)
-                if request.headers.get("connection", "").lower() == "close":
-                    break
-        except (ConnectionError, asyncio.CancelledError):
-            pass  # the client is gone (killed, or it gave up), or the platform stops: all is recorded
-        finally:
-            writer.close()
 
     def _route(self, request: _Request) -> tuple[bytes, float]:
         """The answer to one request and the latency to serve before it (posts only)."""
@@ -260,7 +284,7 @@ class LoopbackPlatform:
         self._thread.start()
 
         async def listen() -> None:
-            self._server = await asyncio.start_server(self._serve, sock=self._socket, limit=1 << 20)
+            self._server = await self._loop.create_server(lambda: _Connection(self), sock=self._socket)
 
         asyncio.run_coroutine_threadsafe(listen(), self._loop).result(timeout=10)
         return self
@@ -269,11 +293,9 @@ class LoopbackPlatform:
         async def close() -> None:
             if self._server is not None:
                 self._server.close()
-                if hasattr(self._server, "close_clients"):
-                    self._server.close_clients()
-            for task in asyncio.all_tasks():
-                if task is not asyncio.current_task():
-                    task.cancel()
+            for connection in list(self._connections):
+                if connection.transport is not None:
+                    connection.transport.abort()
 
         if self._thread.is_alive():
             asyncio.run_coroutine_threadsafe(close(), self._loop).result(timeout=10)
