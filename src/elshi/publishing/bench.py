@@ -96,6 +96,31 @@ def _setup(base_url: str, deliveries: int, channels: int, due_in: float) -> None
     print(due.timestamp())
 
 
+def _tree_cpu(root: int) -> float | None:
+    """CPU seconds used so far by a live process and its live descendants (Linux /proc), else None."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        used[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    if root not in used:
+        return None
+    tree, frontier = {root}, [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier and pid not in tree]
+        tree.update(children)
+        frontier = children
+    return sum(used[pid] for pid in tree)
+
+
 def _states() -> None:
     import django
 
@@ -170,8 +195,11 @@ def bench_publishing(
         )
         typer.echo(f"worker started with {workers} threads; deliveries due in {due - time.time():.0f} s …")
         try:
+            time.sleep(max(0.0, due - time.time()))
+            at_due = _tree_cpu(worker.pid), time.process_time()
             while time.time() < due + timeout and len(platform.received) < deliveries:
-                time.sleep(0.5)
+                time.sleep(0.05)
+            at_end = _tree_cpu(worker.pid), time.process_time()
             time.sleep(2)  # let the last answers be stored
         finally:
             worker.send_signal(signal.SIGINT)
@@ -221,6 +249,11 @@ def bench_publishing(
             "worker_cpu_s": round(worker_cpu, 1),
             "platform_cpu_s": round(platform_cpu, 1),
             "load_at_start": round(load, 2),
+            # From the deliveries' time until the platform had them all: what sending itself cost.
+            "sending_cpu_s": {
+                "worker": None if at_due[0] is None or at_end[0] is None else round(at_end[0] - at_due[0], 1),
+                "platform": round(at_end[1] - at_due[1], 1),
+            },
         }
     typer.echo(f"{'queue':<10}{'sent':>8}{'dup':>6}{'lost':>6}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
     typer.echo(

@@ -430,10 +430,29 @@ def _next_due(now: dt.datetime, horizon: dt.datetime) -> dt.datetime | None:
     return found
 
 
+def _warm_senders() -> None:
+    """Start every sender thread with its HTTP client and database connection now, not when the
+    first deliveries fall due (the pool keeps them afterwards)."""
+    width = _concurrency()
+    barrier = threading.Barrier(width, timeout=10)
+
+    def ready() -> None:
+        _client()
+        connection.ensure_connection()
+        try:
+            barrier.wait()  # each task holds its thread until all are started: one thread each
+        except threading.BrokenBarrierError:
+            pass
+
+    for job in [_executor().submit(ready) for _ in range(width)]:
+        job.result()
+
+
 def _prepare(horizon: dt.datetime, limit: int = 20_000) -> int:
     """Before the deliveries' time, do in this process what does not depend on it: decrypt each
     channel's credentials and measure each text for its platform (both remembered by content, so
     nothing prepared can go stale). Sending still loads, checks and claims everything afresh."""
+    _warm_senders()
     prepared = 0
     http = _client()
     upcoming = Delivery.objects.filter(state__in=CLAIMABLE, due_at__lte=horizon).select_related(
