@@ -88,3 +88,25 @@ def test_post_page_shows_its_deliveries(write_post: Any, people: dict[str, Any],
     post = _cleared(write_post, people, webhook)
     page = _client(people["author"]).get(f"/tell/posts/{post.pk}/").content.decode()
     assert "ministry-feed" in page and "scheduled" in page
+
+
+def test_a_facebook_page_takes_a_pasted_token_or_the_meta_app_for_facebook_login(
+    people: dict[str, Any], missions: dict[str, Any]
+) -> None:
+    channel = mission_actions.do_save_channel(
+        Channel(mission=missions["berlin"], platform="facebook", handle="Embassy page"), acting_user=None
+    )
+    page = _client(people["approver"]).get(f"/publish/channels/{channel.pk}/").content.decode()
+    assert 'name="secret_app_id"' in page and 'name="secret_app_secret"' in page
+    # A pasted Page token is enough to publish: the app is optional (it opens the consent screen).
+    response = _client(people["approver"]).post(
+        f"/publish/channels/{channel.pk}/", {"setting_page_id": "1234", "access_token": "PAGE-TOKEN"}
+    )
+    assert response.status_code == 302
+    assert Channel.objects.get(pk=channel.pk).status == "ok"
+    _client(people["approver"]).post(
+        f"/publish/channels/{channel.pk}/", {"secret_app_id": "55", "secret_app_secret": "APP-SECRET"}
+    )
+    stored = Channel.objects.get(pk=channel.pk)
+    assert account_of(stored).secrets == {"app_id": "55", "app_secret": "APP-SECRET"}
+    assert "APP-SECRET" not in stored.secrets_encrypted and stored.status == "ok"

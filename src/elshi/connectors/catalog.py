@@ -21,11 +21,13 @@ class PlatformInfo:
     connect: Connect
     settings: tuple[str, ...] = ()  # required, not secret
     secrets: tuple[str, ...] = ()  # required, stored encrypted
+    optional_secrets: tuple[str, ...] = ()  # stored encrypted; e.g. the app that opens the consent screen
     token: bool = False  # whether the channel holds an OAuth token (refreshed by the connector)
     media_required: bool = False
     metrics: bool = True
 
 
+_META_APP = ("app_id", "app_secret")
 CATALOG: dict[str, PlatformInfo] = {
     info.platform: info
     for info in (
@@ -36,11 +38,28 @@ CATALOG: dict[str, PlatformInfo] = {
         ),
         PlatformInfo("webhook", "Webhook", "shared_secret", ("url",), ("secret",), metrics=False),
         PlatformInfo("x", "X", "oauth2", (), ("client_id",), token=True),
-        PlatformInfo("facebook", "Facebook Page", "facebook_login", ("page_id",), token=True),
+        # A Page token can be pasted; the ministry's Meta app (id and secret) connects through Facebook
+        # Login instead and keeps the long-lived token.
         PlatformInfo(
-            "instagram", "Instagram", "facebook_login", ("ig_user_id",), token=True, media_required=True
+            "facebook",
+            "Facebook Page",
+            "facebook_login",
+            ("page_id",),
+            token=True,
+            optional_secrets=_META_APP,
         ),
-        PlatformInfo("threads", "Threads", "oauth2", ("threads_user_id",), token=True),
+        PlatformInfo(
+            "instagram",
+            "Instagram",
+            "facebook_login",
+            ("ig_user_id",),
+            token=True,
+            media_required=True,
+            optional_secrets=_META_APP,
+        ),
+        PlatformInfo(
+            "threads", "Threads", "oauth2", ("threads_user_id",), token=True, optional_secrets=_META_APP
+        ),
         PlatformInfo(
             "linkedin", "LinkedIn", "oauth2", ("author",), ("client_id", "client_secret"), token=True
         ),

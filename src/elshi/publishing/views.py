@@ -85,7 +85,8 @@ class ConnectForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         info = CATALOG.get(channel.platform)
         self.setting_names = list(info.settings) if info else []
-        self.secret_names = list(info.secrets) if info else []
+        self.secret_names = [*info.secrets, *info.optional_secrets] if info else []
+        self.required_secrets = list(info.secrets) if info else []
         for name in self.setting_names:
             self.fields[f"setting_{name}"] = forms.CharField(
                 label=name.replace("_", " "), initial=channel.settings.get(name, ""), required=False
@@ -159,7 +160,7 @@ def _save_connection(request: HttpRequest, channel: Channel, form: ConnectForm) 
         token=Token(access_token=data["access_token"]) if data["access_token"] else None,
     )
     missing = [n for n in form.setting_names if not channel.settings.get(n)] + [
-        n for n in form.secret_names if not secrets.get(n)
+        n for n in form.required_secrets if not secrets.get(n)
     ]
     channel.status = ChannelStatus.OK if channel.sandbox or not missing else ChannelStatus.NOT_CONNECTED
     channel.connected_at = timezone.now()
