@@ -147,3 +147,66 @@ def test_encoder_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     newest = [hashlib.sha1(t.encode(), usedforsecurity=False).hexdigest() for t in ("2", "3", "4")]
     assert len(enc._MEMORY) == 3 and set(enc._MEMORY) == set(newest)
     enc.forget()
+
+
+def test_character_tfidf_matches_scikit_learn() -> None:
+    """Sublinear tf times smoothed idf, L2 per namespace: what TfidfTransformer computes."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from elshi.analysis.tone.features import N_FEATURES, char_counts, fit_idf, tfidf
+
+    queries = [POS, NEG, ToneQuery("Kazakhstan lost the final.", 0, 10, "en"), RU_NEG, RU_NEG]
+    counts = char_counts(queries)
+    kept, kept_idf, default = fit_idf(counts)
+    assert default == pytest.approx(np.log(6 / 2) + 1)
+    idf = np.full(counts.shape[1], default, dtype=np.float32)
+    idf[kept] = kept_idf
+    ours = tfidf(counts, idf)[:, :N_FEATURES].toarray()
+    theirs = TfidfTransformer(sublinear_tf=True).fit(counts[:, :N_FEATURES])
+    wide = kept[kept < N_FEATURES]
+    assert np.allclose(theirs.idf_[wide], idf[wide])
+    # Features seen in one row only are not kept: the same default idf at training and scoring.
+    assert set(np.flatnonzero(np.bincount(counts.indices, minlength=counts.shape[1]) >= 2)) == set(kept)
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_character_head_round_trips_through_its_file(tmp_path: Path) -> None:
+    """What training fits is what inference scores, once packed into float16 and expanded again."""
+    import numpy as np
+
+    from elshi.analysis.datasets import ToneExample
+    from elshi.analysis.tone.features import char_counts
+    from elshi.analysis.tone.heads import CharHeads
+    from elshi.analysis.training import _CharFit
+
+    words = {-1: "terrible awful crisis", 0: "met announced said", 1: "wonderful great success"}
+    rows = [
+        ToneExample(f"Kazakhstan {words[label]} number {i} {words[label]}", label, "en", "toy", 0, 10)
+        for i in range(12)
+        for label in (-1, 0, 1)
+    ]
+    queries = [ToneQuery(r.text, r.start, r.end, r.lang) for r in rows]
+    head = _CharFit(char_counts(queries), [r.label for r in rows], 4.0)
+    np.savez_compressed(
+        tmp_path / "tone_char.npz", langs=np.asarray(["*", "en"]), **head.packed("en"), **head.packed("*")
+    )
+    heads = CharHeads(tmp_path / "tone_char.npz")
+    assert heads.head_for("en") == "en" and heads.head_for("fr") == "*" and heads.head_for(None) == "*"
+    assert np.allclose(heads.probs(queries), head.probs(char_counts(queries)), atol=2e-3)
+    assert [int(np.argmax(p)) - 1 for p in heads.probs(queries)] == [r.label for r in rows]
+
+
+@pytest.mark.skipif(
+    not (HEAD_DIR / "tone_char.npz").exists(), reason="character head not built (elshi train tone)"
+)
+def test_shipped_character_heads_per_language_and_fusion_shares() -> None:
+    from elshi.analysis.tone.heads import CharHeads
+
+    heads = CharHeads(HEAD_DIR / "tone_char.npz")
+    assert heads.langs == {"en", "ru", "kk", "*"}
+    assert heads.head_for("kk") == "kk" and heads.head_for("de") == "*"
+    shares = EmbeddingTone().fusion_shares([POS, RU_NEG, ToneQuery("Sehr gut.", lang="de")])
+    assert all(0.0 <= float(s) <= 1.0 for s in shares["e5"])
+    total = shares["e5"] + shares["char"]
+    assert [float(t) for t in total] == pytest.approx([1.0, 1.0, 1.0])

