@@ -139,12 +139,12 @@ def bench_publishing(
     workers: int = typer.Option(8, min=1, help="Worker threads (ELSHI_WORKERS)."),
     worker_type: str = typer.Option("thread", help="Worker threads or processes (ELSHI_WORKER_TYPE)."),
     concurrency: int = typer.Option(
-        256, min=1, help="Deliveries each sending process sends at once (ELSHI_PUBLISH_CONCURRENCY)."
+        128, min=1, help="Deliveries each sending process sends at once (ELSHI_PUBLISH_CONCURRENCY)."
     ),
     processes: int = typer.Option(
-        min(os.cpu_count() or 1, 4),
+        min(2 * (os.cpu_count() or 1), 8),
         min=1,
-        help="Sending processes with thread workers (ELSHI_PUBLISH_PROCESSES; one per core, at most 4).",
+        help="Sending processes with thread workers (ELSHI_PUBLISH_PROCESSES; two per core, at most 8).",
     ),
     redis_url: str = typer.Option(
         "", "--redis", help="Run the queue on this Redis (e.g. redis://127.0.0.1:6379/14)."

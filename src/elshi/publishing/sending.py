@@ -320,7 +320,7 @@ def claim_due(now: dt.datetime, limit: int) -> list[int]:
 
 
 def _concurrency() -> int:
-    return max(1, int(getattr(settings, "ELSHI_PUBLISH_CONCURRENCY", 256)))
+    return max(1, int(getattr(settings, "ELSHI_PUBLISH_CONCURRENCY", 128)))
 
 
 _pool_lock = threading.Lock()

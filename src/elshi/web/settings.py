@@ -226,12 +226,13 @@ LOGGING = {
 ELSHI_PUBLISH_GRACE_SECONDS = env.envint("ELSHI_PUBLISH_GRACE_SECONDS", 7200, minimum=60)
 ELSHI_PUBLISH_STUCK_SECONDS = env.envint("ELSHI_PUBLISH_STUCK_SECONDS", 300)
 ELSHI_PUBLISH_TIMEOUT = env.envint("ELSHI_PUBLISH_TIMEOUT", 30, minimum=1)
-ELSHI_PUBLISH_CONCURRENCY = env.envint("ELSHI_PUBLISH_CONCURRENCY", 256, minimum=1)
+ELSHI_PUBLISH_CONCURRENCY = env.envint("ELSHI_PUBLISH_CONCURRENCY", 128, minimum=1)
 # Processes that send at once when deliveries fall due (the dispatcher and its helpers, which start
-# with the worker): one per core, since building and parsing thousands of requests is CPU work.
+# with the worker): building and parsing thousands of requests is CPU work, and one process's threads
+# share one interpreter lock, so two per core (measured: `elshi bench publishing --processes N`).
 # The dispatcher starts this early to prepare (credentials, texts) and claims each delivery at its time.
 ELSHI_PUBLISH_LEAD_SECONDS = env.envint("ELSHI_PUBLISH_LEAD_SECONDS", 10, minimum=0)
-ELSHI_PUBLISH_PROCESSES = env.envint("ELSHI_PUBLISH_PROCESSES", min(os.cpu_count() or 1, 4), minimum=1)
+ELSHI_PUBLISH_PROCESSES = env.envint("ELSHI_PUBLISH_PROCESSES", min(2 * (os.cpu_count() or 1), 8), minimum=1)
 # Jitsi servers the ministry runs, accepted as meeting links beside meet.jit.si (comma-separated hosts).
 ELSHI_JITSI_HOSTS = [h.strip().lower() for h in env.envstr("ELSHI_JITSI_HOSTS").split(",") if h.strip()]
 
