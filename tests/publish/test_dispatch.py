@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections import Counter
 from typing import Any
 
@@ -158,4 +159,31 @@ def test_a_failed_group_commit_leaves_deliveries_publishing_for_the_sweep(
     # Confirmed by the platform but not stored: never 'scheduled' again (that would send twice), never
     # lost; the sweep settles them as after a crash (re-sent where the platform deduplicates).
     assert Counter(Delivery.objects.values_list("state", flat=True)) == Counter({DeliveryState.PUBLISHING: 5})
+    sending._pool = None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_queued_for_an_earlier_time_while_the_dispatcher_waits_is_not_held_back(
+    missions: dict[str, Any], people: dict[str, Any], settings: Any
+) -> None:
+    settings.ELSHI_PUBLISH_CONCURRENCY = 4
+    settings.ELSHI_PUBLISH_LEAD_SECONDS = 10
+    sending._pool = None
+    with LoopbackPlatform(latency_s=0.0) as platform:
+        first, second = _deliveries(missions, people, platform.url, due=0, later=2)
+        later = timezone.now() + dt.timedelta(seconds=4)
+        Delivery.objects.filter(pk=first.pk).update(due_at=later)
+        sooner = timezone.now() + dt.timedelta(seconds=1.5)
+
+        def clear_another() -> None:  # cleared while the dispatcher already waits for ``later``
+            time.sleep(0.3)
+            Delivery.objects.filter(pk=second.pk).update(due_at=sooner)
+
+        thread = threading.Thread(target=clear_another)
+        thread.start()
+        assert sending.dispatch(ahead=True) == Counter({DeliveryState.PUBLISHED: 2})
+        thread.join()
+        at = {r.key: r.at for r in platform.received}
+    assert sooner.timestamp() <= at[f"elshi-{second.pk}"] < later.timestamp()
+    assert at[f"elshi-{first.pk}"] >= later.timestamp()
     sending._pool = None

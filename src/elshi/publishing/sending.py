@@ -539,7 +539,9 @@ def _dispatch(limit: int | None, *, ahead: bool = False) -> Counter[str]:
                 if not prepared:
                     _prepare(now + lead_time())
                     prepared = True
-                time.sleep(max(0.0, (upcoming - timezone.now()).total_seconds()))
+                # At most half a second at a time: a delivery queued meanwhile for an earlier time
+                # (this dispatcher holds the process's turn) is still claimed at its own time.
+                time.sleep(min(0.5, max(0.0, (upcoming - timezone.now()).total_seconds())))
                 continue
             settle_one()
             while in_flight and width - in_flight < refill:
