@@ -51,7 +51,7 @@ from elshi.connectors import (
 )
 from elshi.connectors import Delivery as Outgoing
 from elshi.connectors.ratelimit import RateLimitTracker
-from elshi.content.models import PostState
+from elshi.content.models import Post, PostState, Variant
 from elshi.missions.models import Channel, ChannelStatus
 from elshi.publishing import helpers
 from elshi.publishing.accounts import http_client, publisher_for, store_token
@@ -471,7 +471,7 @@ def _prepare(horizon: dt.datetime, limit: int = 20_000) -> int:
 
 # What sending never reads, left out of the dispatcher's load (thousands of rows: every datetime
 # column is parsed, every JSON column decoded). Reading one anyway costs a query, never a wrong value.
-_NOT_READ = (
+_DELIVERY_NOT_READ = (
     "claimed_at",
     "last_error",
     "last_error_at",
@@ -479,22 +479,23 @@ _NOT_READ = (
     "remote_url",
     "published_at",
     "next_metrics_at",
-    "post__title",
-    "post__scheduled_at",
-    "post__cleared_at",
-    "post__created_at",
-    "post__updated_at",
-    "channel__last_error",
-    "channel__last_error_at",
-    "channel__connected_at",
-    "channel__created_at",
 )
+_CHANNEL_NOT_READ = ("last_error", "last_error_at", "connected_at", "created_at")
 
 
 def _load(ids: list[int]) -> dict[int, Delivery]:
-    """Claimed deliveries with what sending reads: channel, variant and the post's state."""
-    related = Delivery.objects.select_related("channel", "variant", "post").defer(*_NOT_READ)
-    return related.in_bulk(ids)
+    """Claimed deliveries with what sending reads: channel, variant and the post's state, each
+    channel, variant and post loaded once per batch (a post's hundreds of deliveries share them)."""
+    deliveries = Delivery.objects.defer(*_DELIVERY_NOT_READ).in_bulk(ids)
+    rows = deliveries.values()
+    posts = Post.objects.only("pk", "state").in_bulk({d.post_id for d in rows})
+    variants = Variant.objects.in_bulk({d.variant_id for d in rows if d.variant_id is not None})
+    channels = Channel.objects.defer(*_CHANNEL_NOT_READ).in_bulk({d.channel_id for d in rows})
+    for delivery in rows:
+        delivery.post = posts[delivery.post_id]
+        delivery.channel = channels[delivery.channel_id]
+        delivery.variant = variants.get(delivery.variant_id) if delivery.variant_id is not None else None
+    return deliveries
 
 
 def _dispatch(limit: int | None, *, ahead: bool = False) -> Counter[str]:
