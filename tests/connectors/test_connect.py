@@ -95,3 +95,17 @@ def test_threads_long_lived_exchange(fake: FakePlatform) -> None:
     token = threads_long_lived(fake.client(), Token("short"), app_secret="s")
     assert token.access_token == "THQVJlong" and token.expires_at is not None
     assert fake.requests[0].url.params["grant_type"] == "th_exchange_token"
+
+
+def test_facebook_pages_follow_the_after_cursor_page_by_page(fake: FakePlatform) -> None:
+    # Meta pages me/accounts (25 at a time by default); the last page has no "next".
+    fake.add("GET", "https://graph.facebook.com/v24.0/me/accounts", fixture="connect/fb_accounts_page1")
+    fake.add("GET", "https://graph.facebook.com/v24.0/me/accounts", fixture="connect/fb_accounts")
+    from elshi.connectors import Token
+
+    pages = facebook_pages(fake.client(), Token("EAAGuser"))
+    assert [p.page_id for p in pages] == ["1234567890", "1234567890", "2234567890"]
+    first, second = fake.requests
+    assert "after" not in first.url.params
+    assert second.url.params["after"] == "MTIzNDU2Nzg5MAZDZD"  # the cursor, not the "next" URL
+    assert second.url.host == "graph.facebook.com" and second.url.path == "/v24.0/me/accounts"

@@ -81,24 +81,36 @@ def facebook_long_lived(client: httpx.Client, token: Token, *, app_id: str, app_
     return _token_call(client, f"{FACEBOOK}/oauth/access_token", params, "facebook")
 
 
-def facebook_pages(client: httpx.Client, user_token: Token) -> list[Page]:
-    """The Pages the user manages, each with its Page token and linked Instagram professional account."""
+def facebook_pages(client: httpx.Client, user_token: Token, *, max_requests: int = 20) -> list[Page]:
+    """The Pages the user manages, each with its Page token and linked Instagram professional account.
+
+    Meta answers 25 Pages at a time; a ministry's account can manage every embassy's Page, so the
+    list is followed by its ``after`` cursor (never by the ``next`` URL it sends), for at most
+    ``max_requests`` requests."""
     graph = GraphClient(client, FACEBOOK, user_token.access_token, "facebook")
-    body = graph.get("me/accounts", fields="id,name,access_token,instagram_business_account")
+    fields = "id,name,access_token,instagram_business_account"
     pages: list[Page] = []
-    for entry in body.get("data") or []:
-        item = as_object(entry)
-        page_id, name, token = item.get("id"), item.get("name"), item.get("access_token")
-        if isinstance(page_id, str) and isinstance(token, str):
-            instagram = as_object(item.get("instagram_business_account")).get("id")
-            pages.append(
-                Page(
-                    page_id,
-                    str(name or page_id),
-                    Token(token),
-                    instagram if isinstance(instagram, str) else None,
+    after: str | None = None
+    for _ in range(max_requests):
+        body = graph.get("me/accounts", fields=fields, **({"after": after} if after else {}))
+        for entry in body.get("data") or []:
+            item = as_object(entry)
+            page_id, name, token = item.get("id"), item.get("name"), item.get("access_token")
+            if isinstance(page_id, str) and isinstance(token, str):
+                instagram = as_object(item.get("instagram_business_account")).get("id")
+                pages.append(
+                    Page(
+                        page_id,
+                        str(name or page_id),
+                        Token(token),
+                        instagram if isinstance(instagram, str) else None,
+                    )
                 )
-            )
+        paging = as_object(body.get("paging"))
+        cursor = as_object(paging.get("cursors")).get("after")
+        if not paging.get("next") or not isinstance(cursor, str) or not cursor or not body.get("data"):
+            break
+        after = cursor
     return pages
 
 
