@@ -9,7 +9,7 @@ from elshi.content import calendar, studio_views
 from elshi.content import views as content_views
 from elshi.missions import views as mission_views
 from elshi.monitoring import views as monitoring_views
-from elshi.publishing import oauth_views
+from elshi.publishing import oauth_pages, oauth_views
 from elshi.publishing import views as publishing_views
 from elshi.web import twofactor, views
 from elshi.web.api import api
@@ -93,7 +93,7 @@ urlpatterns = [
     path("publish/channels/<int:pk>/", publishing_views.channel_detail, name="channel_detail"),
     path("publish/channels/<int:pk>/oauth/", oauth_views.oauth_start, name="channel_oauth_start"),
     path("publish/oauth/callback/", oauth_views.oauth_callback, name="channel_oauth_callback"),
-    path("publish/channels/<int:pk>/oauth/page/", oauth_views.oauth_page, name="channel_oauth_page"),
+    path("publish/channels/<int:pk>/oauth/page/", oauth_pages.oauth_page, name="channel_oauth_page"),
     path("publish/deliveries/", publishing_views.board, name="deliveries"),
     path("publish/deliveries/<int:pk>/resolve/", publishing_views.resolve, name="delivery_resolve"),
     path("ical/<str:token>.ics", calendar.ics_feed, name="ics_feed"),
