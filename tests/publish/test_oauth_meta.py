@@ -45,6 +45,8 @@ EXPIRED_CODE = {
         "fbtrace_id": "AWswcVwbcqfgrSgjG80MtqJ",
     }
 }
+# GET graph.threads.net/v1.0/me?fields=id,username, as Threads' user endpoint documents it.
+THREADS_ME = {"id": "17841412345678901", "username": "kz_embassy_berlin"}
 PAGES = load("connect/fb_accounts")  # two Pages; only the first is linked to Instagram
 ONE_PAGE = {"data": PAGES["data"][:1]}
 NO_INSTAGRAM = {"data": PAGES["data"][1:]}
@@ -313,13 +315,16 @@ def test_threads_swaps_the_one_hour_token_for_the_sixty_day_one(
     )
     meta.add("POST", "https://graph.threads.net/oauth/access_token", THREADS_SHORT)
     meta.add("GET", "https://graph.threads.net/access_token", load("connect/threads_long_lived"))
+    meta.add("GET", "https://graph.threads.net/v1.0/me", THREADS_ME)
     client = login("approver")
     start = client.post(reverse("channel_oauth_start", args=[channel.pk]))
     assert urlsplit(start["Location"]).netloc == "threads.net"
     state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
     client.get(reverse("channel_oauth_callback"), {"code": "AQBx-threads", "state": state})
 
-    code, swap = meta.requests
+    code, swap, me = meta.requests
+    assert (me.method, me.url.path, me.url.params["fields"]) == ("GET", "/v1.0/me", "id,username")
+    assert me.headers["Authorization"] == "Bearer THQVJlong"
     form = parse_qs(code.content.decode())
     assert (code.method, code.url.path) == ("POST", "/oauth/access_token")
     assert form["client_id"] == ["990602627938098"] and form["code"] == ["AQBx-threads"]
@@ -335,6 +340,38 @@ def test_threads_swaps_the_one_hour_token_for_the_sixty_day_one(
     assert token is not None and token.access_token == "THQVJlong"
     assert channel.token_expires_at is not None
     assert channel.token_expires_at - dt.datetime.now(dt.UTC) > dt.timedelta(days=59)
+
+
+def _threads_connect(login: Any, channel: Channel, meta: Meta) -> Any:
+    meta.add("POST", "https://graph.threads.net/oauth/access_token", THREADS_SHORT)
+    meta.add("GET", "https://graph.threads.net/access_token", load("connect/threads_long_lived"))
+    meta.add("GET", "https://graph.threads.net/v1.0/me", THREADS_ME)
+    client = login("approver")
+    start = client.post(reverse("channel_oauth_start", args=[channel.pk]))
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+    callback = reverse("channel_oauth_callback")
+    return client.get(callback, {"code": "AQBx-threads", "state": state}, follow=True)
+
+
+def test_threads_fills_in_the_user_id_of_the_account_that_consented(
+    login: Any, missions: dict[str, Any], meta: Meta
+) -> None:
+    channel = _channel(missions["berlin"], "threads", {}, {"app_id": "990602627938098", "app_secret": "s"})
+    _threads_connect(login, channel, meta)
+    channel.refresh_from_db()
+    assert channel.settings["threads_user_id"] == THREADS_ME["id"] and channel.status == "ok"
+    event = Event.objects.filter(action="channel.oauth_connect").latest("pk")
+    assert event.changes["threads_user_id"] == THREADS_ME["id"]
+
+
+def test_threads_refuses_another_account_than_the_channels(
+    login: Any, missions: dict[str, Any], meta: Meta
+) -> None:
+    app = {"app_id": "990602627938098", "app_secret": "s"}
+    channel = _channel(missions["berlin"], "threads", {"threads_user_id": "111"}, app)
+    page = _threads_connect(login, channel, meta).content.decode()
+    assert "is not the one this channel posts as" in page and "@kz_embassy_berlin" in page
+    _untouched(channel)
 
 
 def test_an_error_from_meta_is_shown_and_kept_on_the_channel(

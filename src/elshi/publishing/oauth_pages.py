@@ -42,6 +42,8 @@ def connected(
         "expires_at": token.expires_at.isoformat() if token.expires_at else None,
         "refresh_token": token.refresh_token is not None,
     }
+    if channel.platform == "threads":
+        changes["threads_user_id"] = channel.settings.get("threads_user_id")
     if page is not None:
         changes |= {"page_id": page.page_id, "page": page.name}
         if channel.platform == "instagram":

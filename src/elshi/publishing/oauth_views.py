@@ -169,6 +169,26 @@ def _facebook_pages(client: httpx.Client, channel: Channel, code: str, callback:
     return meta.facebook_pages(client, user)
 
 
+def _threads_account(
+    request: HttpRequest, channel: Channel, profile: tuple[str, str | None]
+) -> HttpResponse | None:
+    """Fill the channel's Threads user id from the account that consented; refuse another account."""
+    user_id, username = profile
+    named = str(channel.settings.get("threads_user_id", "")).strip()
+    if named and named != user_id:
+        messages.error(
+            request,
+            _(
+                "This Threads account (%(account)s) is not the one this channel posts as (%(named)s). "
+                "Nothing was changed: sign in to Threads as that account."
+            )
+            % {"account": f"@{username}" if username else user_id, "named": named},
+        )
+        return redirect("channel_detail", channel.pk)
+    channel.settings = {**channel.settings, "threads_user_id": user_id}
+    return None
+
+
 @login_required
 def oauth_callback(request: HttpRequest) -> HttpResponse:
     pending: dict[str, Any] = dict(request.session.get(SESSION_KEY, {}))
@@ -197,6 +217,10 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
                 token = _exchange(
                     client, channel, request.GET["code"], callback_uri(request), entry["verifier"]
                 )
+                if channel.platform == "threads":
+                    refused = _threads_account(request, channel, meta.threads_profile(client, token))
+                    if refused is not None:
+                        return refused
     except ConnectorError as exc:
         Channel.objects.filter(pk=channel.pk).update(last_error=str(exc)[:2000], last_error_at=timezone.now())
         messages.error(request, _("The platform refused the connection: %(error)s") % {"error": exc})

@@ -14,9 +14,10 @@ from urllib.parse import urlencode
 import httpx
 
 from .._http import as_object
+from ..errors import Rejected
 from ..oauth import parse_token
 from ..types import Token
-from .graph import FACEBOOK, GraphClient
+from .graph import FACEBOOK, THREADS, GraphClient
 
 __all__ = [
     "FACEBOOK_SCOPES",
@@ -26,6 +27,7 @@ __all__ = [
     "facebook_long_lived",
     "facebook_pages",
     "threads_long_lived",
+    "threads_profile",
 ]
 
 FACEBOOK_SCOPES = (
@@ -121,3 +123,12 @@ def threads_long_lived(client: httpx.Client, token: Token, *, app_secret: str) -
         "access_token": token.access_token,
     }
     return _token_call(client, "https://graph.threads.net/access_token", params, "threads")
+
+
+def threads_profile(client: httpx.Client, token: Token) -> tuple[str, str | None]:
+    """The Threads user a token speaks for: ``(id, username)`` from ``GET /me``."""
+    body = GraphClient(client, THREADS, token.access_token, "threads").get("me", fields="id,username")
+    user_id, username = body.get("id"), body.get("username")
+    if not isinstance(user_id, str) or not user_id:
+        raise Rejected("threads: /me answered without an id")
+    return user_id, username if isinstance(username, str) else None
