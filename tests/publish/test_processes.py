@@ -69,6 +69,10 @@ def test_helper_processes_die_with_a_killed_worker(tmp_path: Path) -> None:
         assert worker.stdout is not None
         helpers = [int(pid) for pid in worker.stdout.readline().split()]
         assert len(helpers) == 2 and all(_alive(pid) for pid in helpers)
+        cpus = os.sched_getaffinity(0)
+        if len(cpus) > 1:  # each helper kept on one CPU, round-robin (ELSHI_PUBLISH_PIN)
+            placed = [os.sched_getaffinity(pid) for pid in helpers]
+            assert all(len(p) == 1 and p <= cpus for p in placed) and placed[0] != placed[1]
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
         deadline = time.monotonic() + 15

@@ -382,17 +382,21 @@ def _processes() -> int:
 
 def _helper_pool() -> ProcessPoolExecutor | None:
     """Sender processes beside this one, started once (fresh interpreters, never forked from a
-    threaded worker) and kept: each sets Django up again and claims from the same table."""
+    threaded worker) and kept: each sets Django up again and claims from the same table. Each is
+    kept on one CPU, round-robin (ELSHI_PUBLISH_PIN); this process, which runs the worker's other
+    tasks too, is left to the kernel."""
     global _helper_processes
     if _processes() < 2:
         return None
     with _pool_lock:
         if _helper_processes is None:
+            context = multiprocessing.get_context("spawn")
+            pin = context.Value("i", 0) if getattr(settings, "ELSHI_PUBLISH_PIN", True) else None
             _helper_processes = ProcessPoolExecutor(
                 max_workers=_processes() - 1,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=context,
                 initializer=helpers.start,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), pin),
             )
         return _helper_processes
 

@@ -232,6 +232,8 @@ ELSHI_PUBLISH_CONCURRENCY = env.envint("ELSHI_PUBLISH_CONCURRENCY", 128, minimum
 # share one interpreter lock, so two per core (measured: `elshi bench publishing --processes N`).
 # The dispatcher starts this early to prepare (credentials, texts) and claims each delivery at its time.
 ELSHI_PUBLISH_LEAD_SECONDS = env.envint("ELSHI_PUBLISH_LEAD_SECONDS", 10, minimum=0)
+# Helper sender processes stay each on one CPU (round-robin over those the worker may use).
+ELSHI_PUBLISH_PIN = env.envbool("ELSHI_PUBLISH_PIN", True)
 ELSHI_PUBLISH_PROCESSES = env.envint("ELSHI_PUBLISH_PROCESSES", min(2 * (os.cpu_count() or 1), 8), minimum=1)
 # Jitsi servers the ministry runs, accepted as meeting links beside meet.jit.si (comma-separated hosts).
 ELSHI_JITSI_HOSTS = [h.strip().lower() for h in env.envstr("ELSHI_JITSI_HOSTS").split(",") if h.strip()]
