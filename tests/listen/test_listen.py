@@ -185,3 +185,12 @@ def test_query_counts_per_endpoint(
     ):
         with django_assert_max_num_queries(most):
             assert client.get(url).status_code == 200
+
+
+def test_methodology_page_has_a_plain_title_and_one_sources_section(
+    imported: Any, people: dict[str, Any]
+) -> None:
+    page = _client(people["analyst"]).get("/listen/methodology/").content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "Methodology" in title
+    assert page.count('id="sources"') == 1
