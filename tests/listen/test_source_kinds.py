@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from elshi.monitoring.ingest import ProfileAnalyzer
 from elshi.monitoring.models import Document, QuarantinedItem, RelationEvent, Source
 from elshi.monitoring.polling import run_source
 from tests.conftest import SHARED_DATA
@@ -50,11 +49,6 @@ def site(settings: Any) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def lexicon() -> ProfileAnalyzer:
-    return ProfileAnalyzer("kz", "lexicon")
 
 
 def _article(title: str, body: str) -> bytes:

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from elshi.monitoring.ingest import ProfileAnalyzer
 from elshi.monitoring.models import Document, Source
 from elshi.monitoring.polling import run_source
 
@@ -57,11 +56,6 @@ def feed_server() -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def lexicon() -> ProfileAnalyzer:
-    return ProfileAnalyzer("kz", "lexicon")
 
 
 def test_feed_is_polled_stored_and_then_not_modified(

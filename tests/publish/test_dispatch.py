@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -18,6 +19,18 @@ from elshi.missions.models import Channel
 from elshi.publishing import sending
 from elshi.publishing.accounts import set_credentials
 from elshi.publishing.models import Delivery, DeliveryState
+
+
+@pytest.fixture
+def senders(settings: Any) -> Iterator[Callable[[int], None]]:
+    """Size the sending pool for a test (it is built once per process, at the configured width)."""
+
+    def width(n: int) -> None:
+        settings.ELSHI_PUBLISH_CONCURRENCY = n
+        sending._pool = None
+
+    yield width
+    sending._pool = None
 
 
 def _deliveries(
@@ -53,10 +66,9 @@ def _deliveries(
 
 @pytest.mark.django_db(transaction=True)
 def test_every_due_delivery_goes_out_once_and_nothing_early(
-    missions: dict[str, Any], people: dict[str, Any], settings: Any
+    missions: dict[str, Any], people: dict[str, Any], senders: Any
 ) -> None:
-    settings.ELSHI_PUBLISH_CONCURRENCY = 4
-    sending._pool = None  # a pool of the configured width
+    senders(4)
     with LoopbackPlatform(latency_s=0.05) as platform:
         made = _deliveries(missions, people, platform.url, due=12, later=3)
         outcomes = sending.dispatch()
@@ -68,7 +80,6 @@ def test_every_due_delivery_goes_out_once_and_nothing_early(
     published = Delivery.objects.get(pk=made[0].pk)
     assert published.remote_id and published.remote_url.startswith(platform.url) and published.attempts == 1
     assert published.next_metrics_at is not None and published.published_at is not None
-    sending._pool = None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -84,10 +95,9 @@ def test_claims_are_bounded_and_disjoint(missions: dict[str, Any], people: dict[
 
 @pytest.mark.django_db(transaction=True)
 def test_two_dispatchers_at_once_still_send_each_delivery_once(
-    missions: dict[str, Any], people: dict[str, Any], settings: Any
+    missions: dict[str, Any], people: dict[str, Any], senders: Any
 ) -> None:
-    settings.ELSHI_PUBLISH_CONCURRENCY = 3
-    sending._pool = None
+    senders(3)
     with LoopbackPlatform(latency_s=0.02) as platform:
         _deliveries(missions, people, platform.url, due=15, later=0)
         results: list[Counter[str]] = []
@@ -99,18 +109,16 @@ def test_two_dispatchers_at_once_still_send_each_delivery_once(
             thread.join(timeout=60)
         assert sum(results, Counter()) == Counter({DeliveryState.PUBLISHED: 15})
         assert platform.requests == 15 and len(platform.received) == 15
-    sending._pool = None
 
 
 @pytest.mark.django_db(transaction=True)
 def test_dispatch_started_ahead_prepares_then_claims_each_delivery_at_its_time(
-    missions: dict[str, Any], people: dict[str, Any], settings: Any
+    missions: dict[str, Any], people: dict[str, Any], settings: Any, senders: Any
 ) -> None:
     from elshi.web import crypto
 
-    settings.ELSHI_PUBLISH_CONCURRENCY = 4
+    senders(4)
     settings.ELSHI_PUBLISH_LEAD_SECONDS = 10
-    sending._pool = None
     crypto.reset_cache()
     with LoopbackPlatform(latency_s=0.01) as platform:
         made = _deliveries(missions, people, platform.url, due=0, later=4)
@@ -124,7 +132,6 @@ def test_dispatch_started_ahead_prepares_then_claims_each_delivery_at_its_time(
     assert Delivery.objects.get(pk=made[3].pk).state == DeliveryState.SCHEDULED
     # Prepared while waiting: the channels' credentials were decrypted once, before the sends.
     assert crypto._decrypt_text.cache_info().hits >= 3
-    sending._pool = None
 
 
 def test_queued_for_its_time_minus_the_lead(settings: Any) -> None:
@@ -147,10 +154,12 @@ def test_queued_for_its_time_minus_the_lead(settings: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_group_commit_leaves_deliveries_publishing_for_the_sweep(
-    missions: dict[str, Any], people: dict[str, Any], settings: Any, monkeypatch: pytest.MonkeyPatch
+    missions: dict[str, Any],
+    people: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    senders: Any,
 ) -> None:
-    settings.ELSHI_PUBLISH_CONCURRENCY = 4
-    sending._pool = None
+    senders(4)
     monkeypatch.setattr(sending, "_published_sql", lambda: "UPDATE no_such_table SET x = %s")
     with LoopbackPlatform(latency_s=0.0) as platform:
         _deliveries(missions, people, platform.url, due=5, later=0)
@@ -159,16 +168,14 @@ def test_a_failed_group_commit_leaves_deliveries_publishing_for_the_sweep(
     # Confirmed by the platform but not stored: never 'scheduled' again (that would send twice), never
     # lost; the sweep settles them as after a crash (re-sent where the platform deduplicates).
     assert Counter(Delivery.objects.values_list("state", flat=True)) == Counter({DeliveryState.PUBLISHING: 5})
-    sending._pool = None
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_delivery_queued_for_an_earlier_time_while_the_dispatcher_waits_is_not_held_back(
-    missions: dict[str, Any], people: dict[str, Any], settings: Any
+    missions: dict[str, Any], people: dict[str, Any], settings: Any, senders: Any
 ) -> None:
-    settings.ELSHI_PUBLISH_CONCURRENCY = 4
+    senders(4)
     settings.ELSHI_PUBLISH_LEAD_SECONDS = 10
-    sending._pool = None
     with LoopbackPlatform(latency_s=0.0) as platform:
         first, second = _deliveries(missions, people, platform.url, due=0, later=2)
         later = timezone.now() + dt.timedelta(seconds=4)
@@ -186,4 +193,3 @@ def test_a_delivery_queued_for_an_earlier_time_while_the_dispatcher_waits_is_not
         at = {r.key: r.at for r in platform.received}
     assert sooner.timestamp() <= at[f"elshi-{second.pk}"] < later.timestamp()
     assert at[f"elshi-{first.pk}"] >= later.timestamp()
-    sending._pool = None
