@@ -225,7 +225,7 @@ def keys_rotate(
 
     from elshi.audit.log import record
     from elshi.missions.models import Channel
-    from elshi.web import crypto
+    from elshi.common import crypto
 
     from_env = bool(os.environ.get("ELSHI_CREDENTIALS_KEYS", "").strip())
     if from_env and drop_old:

@@ -13,7 +13,7 @@ from elshi.audit.log import verify_chain
 @pytest.mark.django_db(transaction=True)
 def test_engage_demo(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, client: Any) -> None:
     from elshi.engagements.models import Engagement, MissionSite, Registration
-    from elshi.web.demo import DemoContext, steps
+    from elshi.common.demo import DemoContext, steps
 
     settings.ELSHI_HOME = tmp_path
     monkeypatch.setenv("ELSHI_DEMO_PASSWORD", "demo-pass-for-tests-7")

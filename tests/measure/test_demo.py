@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from elshi.reports.models import Brief
-from elshi.web.demo import DemoContext
+from elshi.common.demo import DemoContext
 
 
 @pytest.mark.slow

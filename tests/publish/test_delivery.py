@@ -20,7 +20,7 @@ from elshi.publishing import actions
 from elshi.publishing.accounts import account_of, set_credentials
 from elshi.publishing.models import Delivery, DeliveryState
 from elshi.publishing.sending import claim, send
-from elshi.web.crypto import decrypt_json
+from elshi.common.crypto import decrypt_json
 
 from ..tell.conftest import EN
 
@@ -240,7 +240,7 @@ def test_keys_rotate_re_encrypts_and_can_drop_the_old_key(
     from typer.testing import CliRunner
 
     from elshi.cli import app
-    from elshi.web import crypto
+    from elshi.common import crypto
 
     settings.ELSHI_HOME = tmp_path
     crypto.reset_cache()

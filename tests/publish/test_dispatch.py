@@ -115,7 +115,7 @@ def test_two_dispatchers_at_once_still_send_each_delivery_once(
 def test_dispatch_started_ahead_prepares_then_claims_each_delivery_at_its_time(
     missions: dict[str, Any], people: dict[str, Any], settings: Any, senders: Any
 ) -> None:
-    from elshi.web import crypto
+    from elshi.common import crypto
 
     senders(4)
     settings.ELSHI_PUBLISH_LEAD_SECONDS = 10

@@ -14,7 +14,7 @@ from elshi.clearance import actions
 from elshi.clearance.models import Policy
 from elshi.content import actions as content_actions
 from elshi.content.models import Post, PostState
-from elshi.web.models import Notification
+from elshi.missions.models import Notification
 
 from .conftest import EN, KK, RU
 

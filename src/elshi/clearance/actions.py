@@ -16,7 +16,7 @@ from elshi.clearance.workflow import can_decide, eligible, open_clearance, polic
 from elshi.content.models import Post, PostState
 from elshi.content.validation import check_post
 from elshi.missions.permissions import Perm, require
-from elshi.web.notify import notify
+from elshi.missions.notify import notify
 
 SUBMITTABLE = {PostState.DRAFT, PostState.CHANGES_REQUESTED}
 

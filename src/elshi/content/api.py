@@ -18,7 +18,7 @@ from elshi.content.models import Claim, Narrative, Post
 from elshi.content.validation import check_post
 from elshi.missions.models import Channel, Mission, Platform
 from elshi.missions.permissions import Perm, require
-from elshi.web.api_errors import ApiRefusal
+from elshi.common.api_errors import ApiRefusal
 
 router = Router(tags=["posts"])
 

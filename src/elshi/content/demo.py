@@ -21,7 +21,7 @@ from elshi.content import actions
 from elshi.content.models import Campaign, Claim, Narrative, Post
 from elshi.missions import actions as mission_actions
 from elshi.missions.models import Channel, Mission
-from elshi.web.demo import DemoContext, demo_step
+from elshi.common.demo import DemoContext, demo_step
 
 NARRATIVES = [
     (

@@ -25,7 +25,7 @@ from elshi.engagements.models import Engagement, Kind, RegistrationStatus, Visib
 from elshi.engagements.registrants import registrants_file
 from elshi.missions.models import Mission
 from elshi.missions.permissions import Perm, has_perm, missions_with, require
-from elshi.web.api_errors import ApiRefusal
+from elshi.common.api_errors import ApiRefusal
 
 router = Router(tags=["engage"])
 MAX_LIMIT = 200

@@ -17,7 +17,7 @@ from elshi.engagements.export import export_site
 from elshi.engagements.models import Engagement, MissionSite
 from elshi.engagements.plan import draft_post_plan
 from elshi.missions.models import Channel, Mission
-from elshi.web.demo import DemoContext, demo_step
+from elshi.common.demo import DemoContext, demo_step
 
 SITES = {
     "berlin": {

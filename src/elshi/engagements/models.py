@@ -48,7 +48,7 @@ class Engagement(models.Model):
     descriptions = models.JSONField(_("description per language"), default=dict, blank=True)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    meeting_link_encrypted = models.TextField(blank=True)  # Fernet, see elshi.web.crypto
+    meeting_link_encrypted = models.TextField(blank=True)  # Fernet, see elshi.common.crypto
     meeting_provider = models.CharField(_("meeting provider"), max_length=20, blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -128,13 +128,13 @@ class Engagement(models.Model):
 
     @property
     def meeting_link(self) -> str:
-        from elshi.web.crypto import decrypt_json
+        from elshi.common.crypto import decrypt_json
 
         value: Any = decrypt_json(self.meeting_link_encrypted)
         return str(value or "")
 
     def set_meeting_link(self, url: str) -> None:
-        from elshi.web.crypto import encrypt_json
+        from elshi.common.crypto import encrypt_json
 
         self.meeting_link_encrypted = encrypt_json(url) if url else ""
 

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 
 from elshi.audit.log import record
 from elshi.engagements.models import Engagement
-from elshi.web.spreadsheet import safe_cell
+from elshi.common.spreadsheet import safe_cell
 
 __all__ = ["COLUMNS", "registrants_file"]
 

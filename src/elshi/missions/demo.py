@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from elshi.missions import actions
 from elshi.missions.models import Mission, MissionKind, Role
-from elshi.web.demo import DemoContext, demo_step
+from elshi.common.demo import DemoContext, demo_step
 
 MISSIONS = [
     (

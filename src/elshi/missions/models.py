@@ -167,7 +167,7 @@ class Channel(models.Model):
         help_text=_("Records deliveries instead of sending them (demos, rehearsals)."),
     )
     settings = models.JSONField(_("settings"), default=dict, blank=True)  # not secret: instance URL, chat id
-    secrets_encrypted = models.TextField(blank=True)  # Fernet, see elshi.web.crypto
+    secrets_encrypted = models.TextField(blank=True)  # Fernet, see elshi.common.crypto
     token_encrypted = models.TextField(blank=True)
     token_expires_at = models.DateTimeField(_("token expires"), null=True, blank=True)
     status = models.CharField(
@@ -187,3 +187,40 @@ class Channel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} {self.handle}"
+
+
+class Installation(models.Model):
+    """One row describing this installation: when it began and whether it holds demo data."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    demo_loaded_at = models.DateTimeField(_("demo data loaded"), null=True, blank=True)
+
+    class Meta:
+        db_table = "web_installation"  # created by the shell app before it moved here (migration 0004)
+
+    def __str__(self) -> str:
+        return "installation"
+
+    @classmethod
+    def current(cls) -> Installation:
+        installation, _created = cls.objects.get_or_create(pk=1)
+        return installation
+
+
+class Notification(models.Model):
+    """An in-app notice for one person: a clearance request, a decision, an alert, a failed delivery."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "web_notification"  # created by the shell app before it moved here (migration 0004)
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="web_notific_user_id_b1fcec_idx")]
+
+    def __str__(self) -> str:
+        return self.text

@@ -135,7 +135,7 @@ def _text(alert: Alert) -> str:
 
 def tell_people(alert: Alert) -> None:
     """In-app and e-mail notices to analysts and administrators; the configured webhooks."""
-    from elshi.web.notify import notify
+    from elshi.missions.notify import notify
 
     url = reverse("listen_alert", args=[alert.pk])
     roles = Membership.objects.filter(role__in=[Role.ANALYST, Role.ADMIN]).values("user_id")

@@ -18,7 +18,7 @@ from ninja import Schema, Status
 from elshi.missions.permissions import Perm, has_perm
 from elshi.monitoring.api import router
 from elshi.monitoring.models import QuarantinedItem, Source, SourceKind
-from elshi.web.api_errors import ApiRefusal
+from elshi.common.api_errors import ApiRefusal
 
 
 class SourceOut(Schema):

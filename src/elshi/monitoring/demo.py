@@ -14,7 +14,7 @@ import random
 from django.utils import timezone
 
 from elshi.documents import RawDocument
-from elshi.web.demo import DemoContext, demo_step
+from elshi.common.demo import DemoContext, demo_step
 
 SYNTHETIC = "demo:synthetic"
 NAMES = {

@@ -23,7 +23,7 @@ from elshi.audit.models import AuditEvent
 from elshi.missions.permissions import Perm, has_perm
 from elshi.monitoring.index import country_rows
 from elshi.monitoring.models import Alert, AlertState, Document, Mention, QuarantinedItem, Source, SourceKind
-from elshi.web.spreadsheet import safe_cell
+from elshi.common.spreadsheet import safe_cell
 
 
 def _require_listen(request: HttpRequest) -> None:

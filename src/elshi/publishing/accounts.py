@@ -12,7 +12,7 @@ from django.conf import settings
 from elshi import connectors
 from elshi.connectors import Account, Token
 from elshi.missions.models import Channel
-from elshi.web.crypto import decrypt_json_cached, encrypt_json
+from elshi.common.crypto import decrypt_json_cached, encrypt_json
 
 __all__ = [
     "account_of",

@@ -24,7 +24,7 @@ from elshi.connectors.meta import connect as meta
 from elshi.missions.models import Channel, ChannelStatus
 from elshi.missions.permissions import Perm, require
 from elshi.publishing.accounts import store_token
-from elshi.web.crypto import decrypt_json, encrypt_json
+from elshi.common.crypto import decrypt_json, encrypt_json
 
 PAGES_KEY = "elshi_oauth_pages"
 MAX_AGE_S = 15 * 60

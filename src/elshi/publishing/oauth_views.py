@@ -39,7 +39,7 @@ from elshi.missions.permissions import Perm, require
 from elshi.publishing.accounts import account_of, http_client
 from elshi.publishing.models import OAuthApp
 from elshi.publishing.oauth_pages import MAX_AGE_S, PAGES_KEY, connected, pick_page
-from elshi.web.crypto import decrypt_json, encrypt_json
+from elshi.common.crypto import decrypt_json, encrypt_json
 
 __all__ = ["PAGES_KEY", "SESSION_KEY", "oauth_callback", "oauth_start"]
 

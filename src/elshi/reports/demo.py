@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from elshi.web.demo import DemoContext, demo_step
+from elshi.common.demo import DemoContext, demo_step
 
 HISTORY = "Demo history: "
 # (mission, days ago, title, languages, views, likes, state)

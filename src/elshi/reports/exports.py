@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
-from elshi.web.spreadsheet import safe_cell
+from elshi.common.spreadsheet import safe_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

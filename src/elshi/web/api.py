@@ -14,7 +14,7 @@ from ninja.security import HttpBearer, SessionAuth
 from elshi.missions.actions import token_digest
 from elshi.missions.middleware import needs_second_factor
 from elshi.missions.models import ApiToken
-from elshi.web.api_errors import ApiRefusal
+from elshi.common.api_errors import ApiRefusal
 
 __all__ = ["api"]
 

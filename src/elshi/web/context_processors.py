@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from elshi.missions.permissions import Perm, has_perm, is_ministry_admin
-from elshi.web.models import Installation, Notification
+from elshi.missions.models import Installation, Notification
 from elshi.web.navigation import CAPABILITIES
 
 

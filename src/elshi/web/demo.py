@@ -1,67 +1,25 @@
-"""The demo workspace loader, extensible by every app.
-
-An app adds its demo data by defining ``demo.py`` with functions decorated by
-``@demo_step(order, name)``; ``load_demo`` discovers and runs them in order.
-Every step must be idempotent: ``elshi up --demo`` may run any number of times.
-"""
+"""Load the demo workspace: every app's ``@demo_step`` (``elshi.common.demo``), in order, each in a transaction."""
 
 from __future__ import annotations
 
 import json
 import os
-import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 
-__all__ = ["DemoContext", "demo_step", "load_demo"]
+from elshi.common.demo import DemoContext, steps
+from elshi.missions.models import Installation
 
-
-@dataclass
-class DemoContext:
-    """Shared between steps: the credentials file, and what each step reports."""
-
-    credentials_path: Path
-    credentials: dict[str, str] = field(default_factory=dict)
-    created: dict[str, int] = field(default_factory=dict)
-
-    def password_for(self, username: str) -> str:
-        """A demo user's password: ELSHI_DEMO_PASSWORD, or generated once and kept in ELSHI_HOME."""
-        if username not in self.credentials:
-            self.credentials[username] = os.environ.get("ELSHI_DEMO_PASSWORD") or secrets.token_urlsafe(9)
-        return self.credentials[username]
-
-    def count(self, what: str, n: int = 1) -> None:
-        self.created[what] = self.created.get(what, 0) + n
-
-
-DemoStep = Callable[[DemoContext], None]
-_STEPS: dict[str, tuple[int, DemoStep]] = {}
-
-
-def demo_step(order: int, name: str) -> Callable[[DemoStep], DemoStep]:
-    def register(func: DemoStep) -> DemoStep:
-        _STEPS[name] = (order, func)
-        return func
-
-    return register
-
-
-def steps() -> list[tuple[str, DemoStep]]:
-    autodiscover_modules("demo")
-    return [(name, func) for name, (_order, func) in sorted(_STEPS.items(), key=lambda item: item[1][0])]
+__all__ = ["load_demo"]
 
 
 def load_demo(on_step: Callable[[str], None] | None = None) -> DemoContext:
     path = Path(settings.ELSHI_HOME) / "demo-credentials.json"
     context = DemoContext(path, json.loads(path.read_text("utf-8")) if path.exists() else {})
-    from elshi.web.models import Installation
-
     for name, func in steps():
         if on_step is not None:
             on_step(name)

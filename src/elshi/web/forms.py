@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,10 +23,3 @@ class TotpForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
-
-
-def flash_errors(request: HttpRequest, form: forms.Form) -> None:
-    """Show every error of a form posted from another page (its own page is not re-rendered)."""
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, str(error))

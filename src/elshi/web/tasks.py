@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import HUEY, db_periodic_task
 
 log = logging.getLogger(__name__)
 HEARTBEAT_KEY = "elshi:worker-heartbeat"
@@ -39,11 +39,3 @@ def verify_audit_chain() -> bool:
     if not report.ok:
         log.error("audit chain broken at event %s: %s", report.broken_at, report.reason)
     return report.ok
-
-
-@db_task(retries=3, retry_delay=60)
-def send_notification_email(emails: list[str], text: str, url: str) -> None:
-    """E-mail a notification; retried, and its failure logged, never silently dropped."""
-    from elshi.web.notify import send_now
-
-    send_now(emails, text, url)

@@ -110,7 +110,7 @@ def security(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    from elshi.web.models import Notification
+    from elshi.missions.models import Notification
 
     mine = Notification.objects.filter(user_id=int(request.user.pk or 0))
     if request.method == "POST":
