@@ -107,7 +107,7 @@ def test_static_export_has_every_page_and_working_relative_links(
     import typer
     from typer.testing import CliRunner
 
-    from elshi.cli_site import site_app
+    from elshi.cli.site import site_app
 
     cli = typer.Typer()
     cli.add_typer(site_app, name="site")  # as src/elshi/cli.py registers it

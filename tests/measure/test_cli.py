@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from elshi.cli_report import report_app
+from elshi.cli.report import report_app
 from elshi.reports.models import Brief
 
 # Mounted as the lead mounts it in elshi.cli: app.add_typer(report_app, name="report").

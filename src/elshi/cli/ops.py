@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from elshi.cli_django import fail, setup
+from elshi.cli._django import fail, setup
 
 console = Console()
 

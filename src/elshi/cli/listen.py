@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from elshi.cli_django import fail, setup
+from elshi.cli._django import fail, setup
 
 console = Console()
 listen_app = typer.Typer(help="Listening: import documents, analyse and store them.", no_args_is_help=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from elshi.cli_django import fail, setup
+from elshi.cli._django import fail, setup
 
 console = Console()
 site_app = typer.Typer(help="Virtual embassy sites: export them as static files.", no_args_is_help=True)

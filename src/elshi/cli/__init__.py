@@ -9,12 +9,12 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from elshi.cli_listen import listen_app
-from elshi.cli_ops import backup_app_commands, check_command, keys_rotate
-from elshi.cli_people import mission_app, token_app, user_app
-from elshi.cli_report import report_app
-from elshi.cli_server import serve_command, up_command, worker_command
-from elshi.cli_site import site_app
+from elshi.cli.listen import listen_app
+from elshi.cli.ops import backup_app_commands, check_command, keys_rotate
+from elshi.cli.people import mission_app, token_app, user_app
+from elshi.cli.report import report_app
+from elshi.cli.server import serve_command, up_command, worker_command
+from elshi.cli.site import site_app
 
 console = Console()
 err = Console(stderr=True)
@@ -68,7 +68,7 @@ keys_app.command("rotate")(keys_rotate)
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Walk the hash chain; report the first broken link (exit 1) or that it is intact."""
-    from elshi.cli_django import setup
+    from elshi.cli._django import setup
 
     setup()
     from rich.progress import Progress
@@ -92,7 +92,7 @@ def audit_verify() -> None:
 @app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run a Django management command, e.g. `elshi manage check --deploy`."""
-    from elshi.cli_django import setup
+    from elshi.cli._django import setup
 
     setup()
     from django.core.management import execute_from_command_line

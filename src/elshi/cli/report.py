@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from elshi.cli_django import fail, setup
+from elshi.cli._django import fail, setup
 
 console = Console()
 report_app = typer.Typer(help="Measure: the nation-image brief as PDF or HTML.", no_args_is_help=True)

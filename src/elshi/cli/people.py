@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from elshi.cli_django import fail, setup
+from elshi.cli._django import fail, setup
 
 console = Console()
 user_app = typer.Typer(help="People and their roles per mission.", no_args_is_help=True)
