@@ -1,4 +1,4 @@
-"""Posts and clearance over JSON: the same actions and refusals as the interface."""
+"""Posts over JSON: the same actions and refusals as the interface (clearance: ``elshi.clearance.api``)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from elshi.clearance import actions as clearance_actions
-from elshi.clearance.forms_ctx import steps_view
+from elshi.common.api_errors import ApiRefusal
 from elshi.content import actions
 from elshi.content.models import Claim, Narrative, Post
 from elshi.content.validation import check_post
 from elshi.missions.models import Channel, Mission, Platform
-from elshi.missions.permissions import Perm, require
-from elshi.common.api_errors import ApiRefusal
 
 router = Router(tags=["posts"])
 
@@ -42,10 +39,6 @@ class PostIn(Schema):
     variants: list[VariantIn]
 
 
-class CommentIn(Schema):
-    comment: str = ""
-
-
 class DecisionOut(Schema):
     step: int
     user: str
@@ -65,31 +58,9 @@ class PostOut(Schema):
     clearance: list[dict[str, Any]]
 
 
-def _out(post: Post) -> dict[str, Any]:
+def post_out(post: Post, clearance: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A post as the API shows it; the clearance app passes the post's clearance history."""
     reports = check_post(post)
-    history = []
-    for clearance in post.clearances.prefetch_related("decisions__user").order_by("submitted_at"):
-        history.append(
-            {
-                "id": clearance.pk,
-                "state": clearance.state,
-                "submitted_at": clearance.submitted_at,
-                "steps": [
-                    {"order": s["order"], "who": s["who"], "mode": s["mode"], "state": s["state"]}
-                    for s in steps_view(clearance)
-                ],
-                "decisions": [
-                    {
-                        "step": d.step,
-                        "user": d.user.get_username(),
-                        "verdict": d.verdict,
-                        "comment": d.comment,
-                        "at": d.at,
-                    }
-                    for d in clearance.decisions.all()
-                ],
-            }
-        )
     return {
         "id": post.pk,
         "mission": post.mission.slug,
@@ -107,11 +78,12 @@ def _out(post: Post) -> dict[str, Any]:
             }
             for v, r in zip(post.variants.all(), reports, strict=True)
         ],
-        "clearance": history,
+        "clearance": clearance or [],
     }
 
 
-def _refuse(exc: Exception) -> ApiRefusal:
+def refusal(exc: Exception) -> ApiRefusal:
+    """The API's answer to a refused action: 403 for the role, 422 with each problem otherwise."""
     if isinstance(exc, PermissionDenied):
         return ApiRefusal(403, str(exc) or "Your role does not allow this.")
     messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
@@ -145,56 +117,5 @@ def create_post(request: HttpRequest, payload: PostIn) -> tuple[int, dict[str, A
             claims=list(Claim.objects.filter(pk__in=payload.claims)),
         )
     except (PermissionDenied, ValidationError) as exc:
-        raise _refuse(exc) from exc
-    return 201, _out(post)
-
-
-@router.get(
-    "/posts/{post_id}", response=PostOut, summary="A post with its state, checks and clearance history"
-)
-def get_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
-    post = get_object_or_404(Post, pk=post_id)
-    require(request.user, Perm.VIEW, post.mission)
-    return _out(post)
-
-
-@router.post(
-    "/posts/{post_id}/submit",
-    response=PostOut,
-    summary="Submit for clearance (422 lists each variant's problems)",
-)
-def submit_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
-    post = get_object_or_404(Post, pk=post_id)
-    try:
-        clearance_actions.check_submit(request.user, post)
-    except (PermissionDenied, ValidationError) as exc:
-        raise _refuse(exc) from exc
-    clearance_actions.do_submit(post, acting_user=request.user)
-    return _out(post)
-
-
-def _decide(request: HttpRequest, post_id: int, verdict: str, comment: str) -> dict[str, Any]:
-    post = get_object_or_404(Post, pk=post_id)
-    try:
-        require(request.user, Perm.VIEW, post.mission)
-        clearance = clearance_actions.check_decide(request.user, post, verdict, comment)
-    except (PermissionDenied, ValidationError) as exc:
-        raise _refuse(exc) from exc
-    clearance_actions.do_decide(clearance, verdict, comment, acting_user=request.user)
-    post.refresh_from_db()
-    return _out(post)
-
-
-@router.post("/posts/{post_id}/approve", response=PostOut)
-def approve(request: HttpRequest, post_id: int, payload: CommentIn | None = None) -> dict[str, Any]:
-    return _decide(request, post_id, "approve", payload.comment if payload else "")
-
-
-@router.post("/posts/{post_id}/request-changes", response=PostOut)
-def request_changes(request: HttpRequest, post_id: int, payload: CommentIn) -> dict[str, Any]:
-    return _decide(request, post_id, "request_changes", payload.comment)
-
-
-@router.post("/posts/{post_id}/reject", response=PostOut)
-def reject(request: HttpRequest, post_id: int, payload: CommentIn) -> dict[str, Any]:
-    return _decide(request, post_id, "reject", payload.comment)
+        raise refusal(exc) from exc
+    return 201, post_out(post)

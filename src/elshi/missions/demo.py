@@ -6,9 +6,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from elshi.common.demo import DemoContext, demo_step
 from elshi.missions import actions
 from elshi.missions.models import Mission, MissionKind, Role
-from elshi.common.demo import DemoContext, demo_step
 
 MISSIONS = [
     (

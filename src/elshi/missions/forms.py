@@ -52,3 +52,24 @@ class RoleForm(forms.Form):
                 _("No user named %(name)s. Create the account first."), params={"name": name}
             )
         return user
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. 'reporting script'.")
+    )
+
+
+class SecurityPolicyForm(forms.Form):
+    require_2fa = forms.BooleanField(
+        label=_("Require two-factor authentication (TOTP) for administrators and approvers"), required=False
+    )
+
+
+class TotpForm(forms.Form):
+    token = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from elshi.audit.models import AuditEvent
+from elshi.common.forms import flash_errors
 from elshi.missions import actions
 from elshi.missions.forms import MissionForm, RoleForm
 from elshi.missions.models import Membership, Mission, MissionKind, Role
 from elshi.missions.permissions import Perm, has_perm, is_ministry_admin, missions_with, require
-from elshi.common.forms import flash_errors
 
 SORTS = {"name": "name", "-name": "-name", "kind": "kind", "city": "city", "country": "host_country"}
 

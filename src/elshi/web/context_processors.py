@@ -4,8 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from elshi.missions.permissions import Perm, has_perm, is_ministry_admin
 from elshi.missions.models import Installation, Notification
+from elshi.missions.permissions import Perm, has_perm, is_ministry_admin
 from elshi.web.navigation import CAPABILITIES
 
 

@@ -1,4 +1,4 @@
-"""Load the demo workspace: every app's ``@demo_step`` (``elshi.common.demo``), in order, each in a transaction."""
+"""Load the demo workspace: every app's ``@demo_step`` (``elshi.common.demo``) in order, each atomically."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from elshi.web import twofactor, views
+from elshi.web import views
 from elshi.web.api import api
 
 urlpatterns = [
@@ -13,14 +13,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/", views.account, name="account"),
-    path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
-    path("account/2fa/", twofactor.two_factor, name="two_factor"),
-    path("mission/switch/", views.switch_mission, name="switch_mission"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("settings/security/", views.security, name="security"),
     path("api/v1/", api.urls),
-    path("notifications/", views.notifications, name="notifications"),
     path("", include("elshi.missions.urls")),
     path("", include("elshi.audit.urls")),
     path("", include("elshi.content.urls")),

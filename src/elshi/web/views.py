@@ -1,22 +1,14 @@
-"""The shell: home, capability pages with honest empty states, health, account and security."""
+"""The shell: home, capability pages with honest empty states, health."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from elshi.missions import actions
-from elshi.missions.middleware import SESSION_KEY
-from elshi.missions.models import ApiToken, SecurityPolicy
-from elshi.web.forms import SecurityPolicyForm, TokenForm
 from elshi.web.navigation import BY_KEY
 
 
@@ -42,80 +34,3 @@ def capability(request: HttpRequest, key: str) -> HttpResponse:
     if cap is None:
         raise Http404(key)
     return render(request, "web/capability.html", {"capability": cap, "active": key})
-
-
-@login_required
-@require_POST
-def switch_mission(request: HttpRequest) -> HttpResponse:
-    slug = request.POST.get("mission", "")
-    if not any(m.slug == slug for m in request.user_missions):  # type: ignore[attr-defined]
-        raise PermissionDenied(slug)
-    request.session[SESSION_KEY] = slug
-    target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    return redirect(target)
-
-
-@login_required
-def account(request: HttpRequest) -> HttpResponse:
-    new_token = None
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        _token, new_token = actions.do_create_token(
-            request.user, form.cleaned_data["name"], acting_user=request.user
-        )
-        messages.success(request, _("Token created. Copy it now: it will not be shown again."))
-        form = TokenForm()
-    tokens = ApiToken.objects.filter(user_id=int(request.user.pk or 0), revoked_at__isnull=True)
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    has_totp = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
-    return render(
-        request,
-        "web/account.html",
-        {"tokens": tokens, "form": form, "new_token": new_token, "has_totp": has_totp, "active": "account"},
-    )
-
-
-@login_required
-@require_POST
-def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, revoked_at__isnull=True)
-    try:
-        actions.check_revoke_token(request.user, token)
-    except ValidationError as exc:
-        raise PermissionDenied(exc.messages[0]) from exc
-    actions.do_revoke_token(token, acting_user=request.user)
-    messages.success(request, _("Token revoked."))
-    return redirect("account")
-
-
-@login_required
-def security(request: HttpRequest) -> HttpResponse:
-    try:
-        actions.check_set_security_policy(request.user)
-    except ValidationError as exc:
-        raise PermissionDenied(exc.messages[0]) from exc
-    policy = SecurityPolicy.current()
-    form = SecurityPolicyForm(
-        request.POST or None, initial={"require_2fa": policy.require_2fa_for_privileged}
-    )
-    if request.method == "POST" and form.is_valid():
-        actions.do_set_security_policy(require_2fa=form.cleaned_data["require_2fa"], acting_user=request.user)
-        messages.success(request, _("Security policy saved."))
-        return redirect("security")
-    return render(request, "web/security.html", {"form": form, "active": "security"})
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    from elshi.missions.models import Notification
-
-    mine = Notification.objects.filter(user_id=int(request.user.pk or 0))
-    if request.method == "POST":
-        from django.utils import timezone
-
-        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("notifications")
-    return render(request, "web/notifications.html", {"items": mine[:100], "active": "notifications"})

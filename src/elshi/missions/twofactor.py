@@ -16,7 +16,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from elshi.audit.log import record
-from elshi.web.forms import TotpForm
+from elshi.missions.forms import TotpForm
 
 
 def _qr_svg(url: str) -> str:
@@ -59,4 +59,4 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if enrolling:
         context["qr_svg"] = _qr_svg(device.config_url)
         context["secret"] = device.config_url.split("secret=")[1].split("&")[0]
-    return render(request, "web/two_factor.html", context)
+    return render(request, "missions/two_factor.html", context)
