@@ -12,8 +12,8 @@ from elshi.audit.log import verify_chain
 
 @pytest.mark.django_db(transaction=True)
 def test_engage_demo(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, client: Any) -> None:
-    from elshi.engagements.models import Engagement, MissionSite, Registration
     from elshi.common.demo import DemoContext, steps
+    from elshi.engagements.models import Engagement, MissionSite, Registration
 
     settings.ELSHI_HOME = tmp_path
     monkeypatch.setenv("ELSHI_DEMO_PASSWORD", "demo-pass-for-tests-7")
@@ -21,7 +21,8 @@ def test_engage_demo(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPa
         "missions",
         "people",
         "narratives and claims",
-        "channels, campaign and policy",
+        "channels and campaign",
+        "clearance policy",
         "engage: hybrid engagements and virtual embassies",
     }
     for _round in range(2):  # idempotent

@@ -14,9 +14,10 @@ from elshi.audit.log import record
 from elshi.clearance.models import Clearance, ClearanceState, Decision, Verdict
 from elshi.clearance.workflow import can_decide, eligible, open_clearance, policy_for, snapshot, step_done
 from elshi.content.models import Post, PostState
+from elshi.content.signals import post_cleared
 from elshi.content.validation import check_post
-from elshi.missions.permissions import Perm, require
 from elshi.missions.notify import notify
+from elshi.missions.permissions import Perm, require
 
 SUBMITTABLE = {PostState.DRAFT, PostState.CHANGES_REQUESTED}
 
@@ -125,10 +126,8 @@ def do_decide(clearance: Clearance, verdict: str, comment: str, *, acting_user: 
                 late = post.scheduled_at is None or post.scheduled_at <= timezone.now()
                 post.state = PostState.EXPIRED if late else PostState.SCHEDULED
                 if post.state == PostState.SCHEDULED:
-                    from elshi.publishing.actions import do_schedule_deliveries
-
                     post.save(update_fields=["state", "cleared_at", "updated_at"])
-                    do_schedule_deliveries(post, acting_user=acting_user)
+                    post_cleared.send(Post, post=post, acting_user=acting_user)
         elif verdict == Verdict.REQUEST_CHANGES:
             clearance.state = ClearanceState.CHANGES_REQUESTED
             clearance.closed_at = timezone.now()

@@ -54,3 +54,14 @@ class StepForm(forms.Form):
 
 
 StepFormSet = forms.formset_factory(StepForm, extra=2, max_num=10)
+
+
+class DecisionForm(forms.Form):
+    verdict = forms.ChoiceField(
+        choices=[
+            ("approve", _("Approve")),
+            ("request_changes", _("Request changes")),
+            ("reject", _("Reject")),
+        ]
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from elshi.clearance.forms import DecisionForm
 from elshi.clearance.models import Clearance
 from elshi.clearance.workflow import can_decide, eligible, open_clearance
-from elshi.content.forms import DecisionForm
 from elshi.content.models import Post
 from elshi.missions.permissions import Perm, has_perm
 

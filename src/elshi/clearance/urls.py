@@ -1,4 +1,4 @@
-"""Clear pages: submitting and deciding a post, the queue, approval policies."""
+"""Clear pages: a post with its clearance, submitting and deciding a post, the queue, approval policies."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.urls import path
 from elshi.clearance import views
 
 urlpatterns = [
+    path("tell/posts/<int:pk>/", views.post_detail, name="post_detail"),
     path("tell/posts/<int:pk>/submit/", views.submit, name="post_submit"),
     path("tell/posts/<int:pk>/decide/", views.decide, name="post_decide"),
     path("tell/posts/<int:pk>/override/", views.override, name="post_override"),

@@ -1,4 +1,4 @@
-"""Clear: my queue, decisions, overrides and policies."""
+"""Clear: a post's page with its clearance, my queue, decisions, overrides and policies."""
 
 from __future__ import annotations
 
@@ -7,16 +7,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from elshi.clearance import actions
+from elshi.clearance.forms import DecisionForm
+from elshi.clearance.forms_ctx import clearance_context
 from elshi.clearance.models import Clearance, Policy
 from elshi.clearance.workflow import can_decide
 from elshi.content import actions as content_actions
-from elshi.content.forms import DecisionForm
-from elshi.content.models import Post
-from elshi.missions.permissions import Perm, missions_with, require
+from elshi.content.models import Post, PostState
+from elshi.content.validation import check_post
+from elshi.content.views import history_of
+from elshi.missions.permissions import Perm, has_perm, missions_with, require
 
 
 @login_required
@@ -148,3 +152,24 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "clearance/policy_edit.html",
         {"form": form, "steps": steps, "policy": policy, "active": "clear"},
     )
+
+
+@login_required
+def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post.objects.select_related("mission", "campaign", "created_by"), pk=pk)
+    require(request.user, Perm.VIEW, post.mission)
+    context = {
+        "post": post,
+        "reports": list(zip(post.variants.all(), check_post(post), strict=True)),
+        "history": history_of(post),
+        "can_edit": post.is_editable and has_perm(request.user, Perm.COMPOSE, post.mission),
+        "can_submit": post.state in (PostState.DRAFT, PostState.CHANGES_REQUESTED)
+        and has_perm(request.user, Perm.COMPOSE, post.mission),
+        "local_time": post.scheduled_at.astimezone(post.mission.zone) if post.scheduled_at else None,
+        "deliveries": post.deliveries.select_related("channel"),
+        "can_resolve": has_perm(request.user, Perm.PUBLISH, post.mission),
+        "now": timezone.now(),
+        "active": "tell",
+    }
+    context |= clearance_context(request.user, post)
+    return render(request, "content/post.html", context)

@@ -25,6 +25,7 @@ from elshi.content.models import (
     PostState,
     Variant,
 )
+from elshi.content.signals import post_rescheduled, post_withdrawn
 from elshi.missions.models import Channel, Mission
 from elshi.missions.permissions import Perm, has_perm, is_ministry_admin, require
 
@@ -113,12 +114,10 @@ def do_save_post(
         if creating:
             post.created_by = acting_user
         elif post.state in (PostState.SCHEDULED, PostState.EXPIRED):
-            from elshi.publishing.actions import do_withdraw_deliveries
-
             changes["state"] = [post.state, PostState.DRAFT]
             post.state = PostState.DRAFT
             post.cleared_at = None
-            do_withdraw_deliveries(post, acting_user=acting_user)
+            post_withdrawn.send(Post, post=post, acting_user=acting_user)
         post.full_clean(exclude=["created_by"])
         post.save()
         if acting_user is not None:
@@ -184,10 +183,7 @@ def do_reschedule(post: Post, when: dt.datetime, *, acting_user: Any) -> Post:
             actor_label=_label(acting_user),
         )
         if post.state == PostState.SCHEDULED:
-            from elshi.publishing.actions import do_reschedule_deliveries, do_schedule_deliveries
-
-            if not do_reschedule_deliveries(post, acting_user=acting_user) and not post.deliveries.exists():
-                do_schedule_deliveries(post, acting_user=acting_user)  # cleared late: none were made yet
+            post_rescheduled.send(Post, post=post, acting_user=acting_user)
     return post
 
 
@@ -222,9 +218,7 @@ def do_cancel(post: Post, *, acting_user: Any) -> Post:
         post.state = PostState.CANCELLED
         post.save(update_fields=["state", "updated_at"])
         post.clearances.filter(state="open").update(state="withdrawn", closed_at=timezone.now())
-        from elshi.publishing.actions import do_withdraw_deliveries
-
-        do_withdraw_deliveries(post, acting_user=acting_user)
+        post_withdrawn.send(Post, post=post, acting_user=acting_user)
         record(
             acting_user,
             "post.cancel",

@@ -201,14 +201,3 @@ class ChannelForm(forms.ModelForm):
     class Meta:
         model = Channel
         fields = ["mission", "platform", "handle", "language", "is_active"]
-
-
-class DecisionForm(forms.Form):
-    verdict = forms.ChoiceField(
-        choices=[
-            ("approve", _("Approve")),
-            ("request_changes", _("Request changes")),
-            ("reject", _("Reject")),
-        ]
-    )
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -25,7 +25,6 @@ urlpatterns = [
     path("tell/posts/", views.post_list, name="post_list"),
     path("tell/posts/new/", views.post_edit, name="post_create"),
     path("tell/posts/validate/", views.post_validate, name="post_validate"),
-    path("tell/posts/<int:pk>/", views.post_detail, name="post_detail"),
     path("tell/posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("tell/posts/<int:pk>/cancel/", views.post_cancel, name="post_cancel"),
     path("tell/studio/", studio_views.studio_home, name="studio"),

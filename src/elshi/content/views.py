@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,7 +27,7 @@ from elshi.content.forms import (
 from elshi.content.models import Campaign, Claim, Narrative, Post, PostState, Variant
 from elshi.content.validation import check_post
 from elshi.missions.models import Channel
-from elshi.missions.permissions import Perm, has_perm, missions_with, require
+from elshi.missions.permissions import Perm, missions_with, require
 
 
 def _can_curate(user: Any) -> bool:
@@ -39,7 +38,8 @@ def _can_curate(user: Any) -> bool:
     return True
 
 
-def _history(obj: Any) -> Any:
+def history_of(obj: Any) -> Any:
+    """The latest audit entries about one object, for its page."""
     return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))[:30]
 
 
@@ -93,7 +93,7 @@ def narrative_detail(request: HttpRequest, key: str) -> HttpResponse:
         "content/narrative.html",
         {
             "narrative": narrative,
-            "history": _history(narrative),
+            "history": history_of(narrative),
             "can_curate": _can_curate(request.user),
             "active": "tell",
         },
@@ -132,7 +132,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "content/claim.html",
         {
             "claim": claim,
-            "history": _history(claim),
+            "history": history_of(claim),
             "can_curate": _can_curate(request.user),
             "active": "tell",
         },
@@ -174,7 +174,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "posts": posts,
-            "history": _history(campaign),
+            "history": history_of(campaign),
             "can_curate": _can_curate(request.user),
             "active": "tell",
         },
@@ -273,29 +273,6 @@ def post_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(
         request, "content/compose.html", {"form": form, "formset": formset, "post": post, "active": "tell"}
     )
-
-
-@login_required
-def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post.objects.select_related("mission", "campaign", "created_by"), pk=pk)
-    require(request.user, Perm.VIEW, post.mission)
-    from elshi.clearance.forms_ctx import clearance_context
-
-    context = {
-        "post": post,
-        "reports": list(zip(post.variants.all(), check_post(post), strict=True)),
-        "history": _history(post),
-        "can_edit": post.is_editable and has_perm(request.user, Perm.COMPOSE, post.mission),
-        "can_submit": post.state in (PostState.DRAFT, PostState.CHANGES_REQUESTED)
-        and has_perm(request.user, Perm.COMPOSE, post.mission),
-        "local_time": post.scheduled_at.astimezone(post.mission.zone) if post.scheduled_at else None,
-        "deliveries": post.deliveries.select_related("channel"),
-        "can_resolve": has_perm(request.user, Perm.PUBLISH, post.mission),
-        "now": timezone.now(),
-        "active": "tell",
-    }
-    context |= clearance_context(request.user, post)
-    return render(request, "content/post.html", context)
 
 
 @login_required

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from elshi.missions import account, twofactor, views
+from elshi.missions import account, audit_views, twofactor, views
 
 urlpatterns = [
     path("account/", account.account, name="account"),
@@ -19,4 +19,6 @@ urlpatterns = [
     path("missions/<slug:slug>/edit/", views.mission_edit, name="mission_edit"),
     path("missions/<slug:slug>/roles/", views.mission_role, name="mission_role"),
     path("people/", views.people, name="people"),
+    path("audit/", audit_views.audit_list, name="audit"),
+    path("audit/verify/", audit_views.audit_verify, name="audit_verify"),
 ]

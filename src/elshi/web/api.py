@@ -6,13 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from elshi.audit.api import router as audit_router
 from elshi.clearance.api import router as clearance_router
 from elshi.common.api_errors import ApiRefusal
 from elshi.content.api import router as content_router
 from elshi.engagements.api import router as engagements_router
 from elshi.missions.api import router as missions_router
 from elshi.missions.api_auth import BearerToken, BrowserSession
+from elshi.missions.audit_api import router as audit_router
 from elshi.monitoring.api import router as monitoring_router
 from elshi.reports.api import router as reports_router
 

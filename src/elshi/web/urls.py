@@ -16,7 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("elshi.missions.urls")),
-    path("", include("elshi.audit.urls")),
     path("", include("elshi.content.urls")),
     path("", include("elshi.clearance.urls")),
     path("", include("elshi.publishing.urls")),

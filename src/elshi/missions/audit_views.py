@@ -1,3 +1,5 @@
+"""The audit trail for people: the list each role may read, and the chain's verification."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required

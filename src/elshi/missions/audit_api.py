@@ -1,3 +1,5 @@
+"""The audit trail over JSON (``/api/v1/audit``), with the same visibility as the page."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from elshi.audit.log import verify_chain
-from elshi.audit.views import visible_events
+from elshi.missions.audit_views import visible_events
 from elshi.missions.permissions import is_ministry_admin
 
 router = Router(tags=["audit"])
