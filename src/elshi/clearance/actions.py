@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elshi.audit.log import record
-from elshi.clearance.models import Clearance, ClearanceState, Decision, Verdict
+from elshi.clearance.models import Clearance, ClearanceState, Decision, Step, Verdict
 from elshi.clearance.workflow import can_decide, eligible, open_clearance, policy_for, snapshot, step_done
 from elshi.content.models import Post, PostState
 from elshi.content.signals import post_cleared
@@ -162,8 +162,6 @@ def check_manage_policy(acting_user: Any, mission: Any) -> None:
 
 def do_save_policy(policy: Any, steps: list[dict[str, Any]], *, acting_user: Any) -> Any:
     """Replace a policy's steps. Posts already in clearance keep the steps they were submitted with."""
-    from elshi.clearance.models import Step
-
     if not steps:
         raise ValidationError(_("A policy needs at least one step."))
     with transaction.atomic():

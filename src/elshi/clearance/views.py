@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from elshi.clearance import actions
-from elshi.clearance.forms import DecisionForm
+from elshi.clearance.forms import DecisionForm, PolicyForm, StepFormSet
 from elshi.clearance.forms_ctx import clearance_context
 from elshi.clearance.models import Clearance, Policy
 from elshi.clearance.workflow import can_decide
@@ -110,8 +110,6 @@ def policies(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    from elshi.clearance.forms import PolicyForm, StepFormSet
-
     policy = get_object_or_404(Policy, pk=pk) if pk else None
     managed = missions_with(request.user, Perm.MANAGE)
     if policy is not None:

@@ -6,15 +6,33 @@ progress stored on the asset so that a reloaded page still shows it.
 
 from __future__ import annotations
 
+import io
 import uuid
 from pathlib import Path
 from typing import Any
 
+import httpx
 from django.conf import settings
 from django.db import transaction
+from PIL import Image
 
 from elshi.audit.log import record
 from elshi.content.models import Asset, AssetKind, AssetState, Brand, Claim
+from elshi.content.tasks import render_video_asset
+from elshi.creative import (
+    BrandKit,
+    GeneratedImage,
+    ImageRequest,
+    LabelWaiver,
+    Scene,
+    Storyboard,
+    check_alt_text,
+    make_backend,
+    render_card,
+    render_video,
+)
+from elshi.creative.provenance import Provenance
+from elshi.creative.spec import card_from_dict
 from elshi.missions.models import Mission
 
 SIZES = ["1080x1080", "1080x1350", "1080x1920", "1200x675", "1200x630"]
@@ -22,8 +40,6 @@ SIZES = ["1080x1080", "1080x1350", "1080x1920", "1200x675", "1200x630"]
 
 def brand_for(mission: Mission) -> Any:
     """The ministry's brand kit with the mission's overrides."""
-    from elshi.creative import BrandKit
-
     ministry = Brand.objects.filter(mission__isnull=True).first()
     kit = BrandKit.from_dict(_stored_files(ministry.data)) if ministry and ministry.data else BrandKit()
     own = Brand.objects.filter(mission=mission).first()
@@ -40,8 +56,6 @@ def _stored_files(data: dict[str, Any]) -> dict[str, Any]:
 
 def card_from_spec(spec: dict[str, Any]) -> Any:
     """A card from its stored spec; a photo card's photo is stored relative to MEDIA_ROOT."""
-    from elshi.creative.spec import card_from_dict
-
     if spec.get("template") == "photo":
         spec = {**spec, "photo": str(Path(settings.MEDIA_ROOT) / spec["photo"])}
     return card_from_dict(spec)
@@ -51,10 +65,6 @@ def render_preview(
     mission: Mission, spec: dict[str, Any], size: str, longest: int = 480
 ) -> tuple[bytes, str]:
     """A downscaled PNG of the card as it would be saved, and its drafted alt text (nothing stored)."""
-    import io
-
-    from elshi.creative import render_card
-
     rendered = render_card(card_from_spec(spec), size, brand_for(mission))
     image = rendered.image
     image.thumbnail((longest, longest))
@@ -90,8 +100,6 @@ def do_render_card(
     claim: Claim | None = None,
     alt_text: str = "",
 ) -> Asset:
-    from elshi.creative import render_card
-
     rendered = render_card(card_from_spec(spec), size, brand_for(mission))
     if alt_text.strip():
         rendered.alt_text = alt_text.strip()
@@ -164,8 +172,6 @@ def do_queue_storyboard(
 ) -> Asset:
     """Queue a vertical video from library assets (cards, images) in order, each with its duration and
     caption; ``music`` is an uploaded track relative to MEDIA_ROOT; ``voiceover`` speaks the captions."""
-    from elshi.content.tasks import render_video_asset
-
     spec: dict[str, Any] = {
         "scenes": [{"asset": a.pk, "caption": c, "duration": d} for a, d, c in scenes],
         "language": language,
@@ -198,8 +204,6 @@ def do_queue_storyboard(
 
 def storyboard_for(spec: dict[str, Any]) -> Any:
     """The creative Storyboard for a stored video spec (scenes name assets of the library)."""
-    from elshi.creative import Storyboard
-
     root = Path(settings.MEDIA_ROOT)
     stills = {a.pk: a for a in Asset.objects.filter(pk__in=[s["asset"] for s in spec["scenes"]])}
     missing = [s["asset"] for s in spec["scenes"] if s["asset"] not in stills or not stills[s["asset"]].file]
@@ -217,11 +221,6 @@ def storyboard_for(spec: dict[str, Any]) -> Any:
 def _scene(asset: Asset, duration: float, caption: str) -> Any:
     """An AI image enters as itself (unlabelled original plus provenance): the video labels the frame
     where platforms leave room, and the video's metadata says it holds AI-made media."""
-    from PIL import Image
-
-    from elshi.creative import GeneratedImage, LabelWaiver, Scene
-    from elshi.creative.provenance import Provenance
-
     root = Path(settings.MEDIA_ROOT)
     if asset.ai_generated and asset.kind == AssetKind.IMAGE and asset.spec.get("original"):
         with Image.open(root / asset.spec["original"]) as source:
@@ -234,8 +233,6 @@ def _scene(asset: Asset, duration: float, caption: str) -> Any:
 
 def render_video_now(asset_id: int) -> None:
     """Worker side: render, storing progress as it goes; a failure keeps its error on the asset."""
-    from elshi.creative import render_video
-
     asset = Asset.objects.select_related("mission").get(pk=asset_id)
     Asset.objects.filter(pk=asset_id).update(state=AssetState.RENDERING, stage="starting")
     try:
@@ -282,8 +279,6 @@ def image_backend_config() -> dict[str, Any]:
 
 
 def image_client() -> Any:
-    import httpx
-
     return httpx.Client(timeout=httpx.Timeout(120.0, connect=10.0))
 
 
@@ -291,8 +286,6 @@ def do_generate_image(
     mission: Mission, prompt: str, language: str, alt_text: str, *, acting_user: Any
 ) -> Asset:
     """An AI image: labelled visibly and in its metadata; the unlabelled original is kept for a waiver."""
-    from elshi.creative import ImageRequest, check_alt_text, make_backend
-
     alt = check_alt_text(alt_text, asset="image")
     with image_client() as client:
         backend = make_backend(image_backend_config(), client=client)
@@ -334,11 +327,6 @@ def do_generate_image(
 
 def do_waive_label(asset: Asset, reason: str, *, acting_user: Any) -> Asset:
     """An approver drops the visible label, with a reason; the metadata still says AI-made."""
-    from PIL import Image
-
-    from elshi.creative import GeneratedImage, LabelWaiver
-    from elshi.creative.provenance import Provenance
-
     waiver = LabelWaiver(removed_by=acting_user.get_username(), reason=reason)
     with Image.open(Path(settings.MEDIA_ROOT) / asset.spec["original"]) as source:
         generated = GeneratedImage(source.copy(), Provenance.from_dict(asset.provenance))

@@ -30,6 +30,8 @@ from django.utils.translation import gettext_lazy
 from elshi.content import studio, studio_uploads
 from elshi.content.models import Brand
 from elshi.content.studio_views import LANGUAGES
+from elshi.creative import BrandKit, contrast_ratio, parse_colour
+from elshi.creative.fonts import FontFace, _system_files
 from elshi.missions.models import Mission, MissionKind
 from elshi.missions.permissions import Perm, has_perm, missions_with
 
@@ -55,8 +57,6 @@ KAZAKH_SAMPLE = "AaZz Қазақстан Әә Ұұ Үү Іі Ңң Ғғ Өө Һһ
 @lru_cache(maxsize=1)
 def installed_fonts() -> tuple[tuple[str, str], ...]:
     """Installed and bundled fonts that cover Latin and Kazakh Cyrillic, as (path, file name)."""
-    from elshi.creative.fonts import FontFace, _system_files
-
     out = []
     for name, path in sorted(_system_files().items()):
         bundled = Path(path).parent.name == "fonts" and "creative" in Path(path).parts
@@ -109,8 +109,6 @@ class BrandForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        from elshi.creative import contrast_ratio, parse_colour
-
         data = super().clean() or {}
         labels = dict(COLOURS)
         for fg, bg in TEXT_PAIRS:
@@ -143,8 +141,6 @@ def _initial(kit: Any) -> dict[str, Any]:
 
 
 def _ministry_kit() -> Any:
-    from elshi.creative import BrandKit
-
     ministry = Brand.objects.filter(mission__isnull=True).first()
     return (
         BrandKit.from_dict(studio._stored_files(ministry.data)) if ministry and ministry.data else BrandKit()

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from elshi.content import studio, studio_uploads
 from elshi.content.models import Asset, AssetKind, AssetState, Claim
 from elshi.content.studio_views import LANGUAGES
+from elshi.creative import render_carousel
 from elshi.missions.models import Mission
 from elshi.missions.permissions import Perm, missions_with
 
@@ -247,8 +248,6 @@ class CarouselForm(forms.Form):
 @login_required
 @require_POST
 def carousel(request: HttpRequest) -> HttpResponse:
-    from elshi.creative import render_carousel
-
     composers = _composers(request)
     form = CarouselForm(composers, request.POST)
     if not form.is_valid():

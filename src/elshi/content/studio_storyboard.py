@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from elshi.audit.log import record
 from elshi.content import studio, studio_uploads
 from elshi.content.models import Asset, AssetKind, AssetState
 from elshi.content.studio_views import LANGUAGES
+from elshi.creative import voice
 from elshi.missions.models import Mission
 from elshi.missions.permissions import Perm, has_perm, missions_with, require
 
@@ -98,8 +100,6 @@ class StoryboardForm(forms.Form):
         if any(a.mission_id != data["mission"].pk for a, _s, _c in scenes):
             raise forms.ValidationError(_("Every scene must come from the chosen mission's library."))
         if data.get("voiceover"):
-            from elshi.creative import voice
-
             if not voice.available():
                 self.add_error(
                     "voiceover", _("Voice-over needs espeak-ng, which is not installed on this server.")
@@ -190,8 +190,6 @@ class AltTextForm(forms.Form):
 @require_POST
 def edit_alt_text(request: HttpRequest, pk: int) -> HttpResponse:
     """The drafted alt text, corrected by a person who may compose for the asset's mission; audited."""
-    from elshi.audit.log import record
-
     asset = get_object_or_404(Asset.objects.select_related("mission"), pk=pk)
     if not has_perm(request.user, Perm.COMPOSE, asset.mission):
         raise PermissionDenied("asset")

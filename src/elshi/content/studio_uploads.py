@@ -9,6 +9,7 @@ photo that this person uploaded.
 
 from __future__ import annotations
 
+import io
 import uuid
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from elshi.creative import CreativeError, RenderError, probe
 
 PHOTO_MAX_BYTES = 15 * 1024 * 1024
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -54,10 +58,6 @@ def _read(upload: UploadedFile, limit: int) -> bytes:
 
 def check_image(data: bytes, *, min_side: int = 1) -> tuple[str, tuple[int, int]]:
     """The image's format and size, after a full decode; anything else is refused with a reason."""
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind, size = image.format or "", image.size
@@ -127,8 +127,6 @@ def audio_suffix(data: bytes) -> str | None:
 
 def save_music(upload: UploadedFile) -> str:
     """Store an audio track that ffmpeg can read and that has sound; returns its relative path."""
-    from elshi.creative import CreativeError, RenderError, probe
-
     data = _read(upload, MUSIC_MAX_BYTES)
     # Checked by its first bytes before ffmpeg sees it: a playlist (HLS, ffconcat, SDP) named
     # "music.m3u8" would make ffmpeg open other files on the server, and the stored name never

@@ -13,6 +13,7 @@ from elshi.connectors.text import validate as platform_validate
 from elshi.connectors.types import Media, Message
 from elshi.content.claimcheck import BLOCKING, ClaimRef, FigureCheck, check_text
 from elshi.content.models import Claim, Post, Variant
+from elshi.creative import AltTextMissing, check_alt_text
 
 VIDEO_TYPES = {"mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm"}
 IMAGE_TYPES = {
@@ -83,8 +84,6 @@ def media_of(variant: Variant) -> tuple[Media, ...]:
 
 def alt_text_problems(variant: Variant) -> list[str]:
     """Alt text is required on every image and video, and must describe it."""
-    from elshi.creative import AltTextMissing, check_alt_text
-
     problems = []
     for position, item in enumerate(variant.media or [], start=1):
         try:

@@ -21,6 +21,7 @@ from elshi.content.forms import (
     ClaimForm,
     NarrativeForm,
     PostForm,
+    VariantForm,
     VariantFormSet,
     variant_initial,
 )
@@ -288,7 +289,6 @@ def post_validate(request: HttpRequest) -> HttpResponse:
         require(request.user, Perm.COMPOSE, post.mission)
     if not platform:
         return render(request, "content/_variant_check.html", {"report": None})
-    from elshi.content.forms import VariantForm
 
     form = VariantForm(request.POST, prefix=prefix)
     form.is_valid()

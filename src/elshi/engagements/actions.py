@@ -25,6 +25,7 @@ from elshi.engagements.models import (
     RegistrationStatus,
     Visibility,
 )
+from elshi.engagements.tasks import send_registration_email
 from elshi.missions.models import Mission
 from elshi.missions.permissions import Perm, require
 
@@ -84,8 +85,6 @@ def cancel_url(base_url: str, registration: Registration) -> str:
 
 def _confirm_later(registration: Registration, base_url: str) -> None:
     """Queue the e-mail for the worker once the registration is committed (JSON-safe arguments)."""
-    from elshi.engagements.tasks import send_registration_email
-
     transaction.on_commit(
         lambda: send_registration_email(registration.pk, cancel_url(base_url, registration))
     )

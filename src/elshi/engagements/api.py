@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from elshi.audit.log import record
+from elshi.common.api_errors import ApiRefusal
 from elshi.content.models import Narrative
 from elshi.engagements import actions
 from elshi.engagements.forms import LOCAL, EngagementForm, languages_of
@@ -25,7 +26,6 @@ from elshi.engagements.models import Engagement, Kind, RegistrationStatus, Visib
 from elshi.engagements.registrants import registrants_file
 from elshi.missions.models import Mission
 from elshi.missions.permissions import Perm, has_perm, missions_with, require
-from elshi.common.api_errors import ApiRefusal
 
 router = Router(tags=["engage"])
 MAX_LIMIT = 200

@@ -12,12 +12,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from elshi.clearance import actions as clearance_actions
+from elshi.common.demo import DemoContext, demo_step
 from elshi.engagements import actions
 from elshi.engagements.export import export_site
 from elshi.engagements.models import Engagement, MissionSite
 from elshi.engagements.plan import draft_post_plan
 from elshi.missions.models import Channel, Mission
-from elshi.common.demo import DemoContext, demo_step
 
 SITES = {
     "berlin": {
@@ -109,8 +110,6 @@ ENGAGEMENTS: list[dict[str, Any]] = [
 
 @demo_step(95, "engage: hybrid engagements and virtual embassies")
 def demo_engage(context: DemoContext) -> None:
-    from elshi.clearance import actions as clearance_actions
-
     users = get_user_model().objects
     for spec in ENGAGEMENTS:
         if Engagement.objects.filter(titles__en=spec["titles"]["en"]).exists():

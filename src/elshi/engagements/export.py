@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils import timezone
+from django.utils.html import escape
 
 from elshi.engagements import site as sitedata
 from elshi.engagements.models import MissionSite, Visibility
@@ -84,6 +85,4 @@ def export_site(site: MissionSite, out: Path, *, base_url: str = "") -> list[Pat
 
 
 def _escape(text: str) -> str:
-    from django.utils.html import escape
-
     return str(escape(text))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from elshi.common.crypto import decrypt_json, encrypt_json
 from elshi.content.models import Campaign, Narrative, Post, pick
 from elshi.missions.models import Mission
 
@@ -128,14 +129,10 @@ class Engagement(models.Model):
 
     @property
     def meeting_link(self) -> str:
-        from elshi.common.crypto import decrypt_json
-
         value: Any = decrypt_json(self.meeting_link_encrypted)
         return str(value or "")
 
     def set_meeting_link(self, url: str) -> None:
-        from elshi.common.crypto import encrypt_json
-
         self.meeting_link_encrypted = encrypt_json(url) if url else ""
 
 

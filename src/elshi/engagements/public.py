@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -139,8 +139,6 @@ def engagement_page(request: HttpRequest, slug: str, lang: str, pk: int) -> Http
 
 
 def _now() -> Any:
-    from django.utils import timezone
-
     return timezone.now()
 
 

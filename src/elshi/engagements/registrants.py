@@ -7,10 +7,11 @@ import io
 from typing import Any
 
 from django.http import HttpResponse
+from openpyxl import Workbook
 
 from elshi.audit.log import record
-from elshi.engagements.models import Engagement
 from elshi.common.spreadsheet import safe_cell
+from elshi.engagements.models import Engagement
 
 __all__ = ["COLUMNS", "registrants_file"]
 
@@ -46,8 +47,6 @@ def registrants_file(engagement: Engagement, fmt: str, *, acting_user: Any) -> H
         writer.writerows([[safe_cell(c) for c in row] for row in rows])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
-        from openpyxl import Workbook
-
         book = Workbook()
         sheet = book.active
         if sheet is None:  # a new workbook always has one sheet

@@ -22,6 +22,7 @@ def send_registration_email(registration_id: int, site_url: str = "", task: Any 
     A retry sends only while the failure is still pending: if an editor's "send again" got the
     e-mail out in the meantime, the retry does nothing (no second copy).
     """
+    # invites.py and actions.py enqueue these tasks, so each task reaches back only when it runs.
     from elshi.engagements.invites import deliver
 
     retry = task is not None and task.retries < RETRIES
@@ -32,6 +33,7 @@ def send_registration_email(registration_id: int, site_url: str = "", task: Any 
 @db_periodic_task(crontab(minute="40", hour="*"))
 def purge_personal_data() -> int:
     """Hourly; audited with counts only (see actions.do_purge_expired)."""
+    # actions.py enqueues the e-mail task above: importing it at the top would be a cycle.
     from elshi.engagements.actions import do_purge_expired
 
     return do_purge_expired()

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from elshi.audit.models import AuditEvent
-from elshi.engagements import actions
+from elshi.engagements import actions, public
 from elshi.engagements.forms import EngagementForm, SiteForm
 from elshi.engagements.models import Engagement, Kind, MissionSite, Registration, Visibility
 from elshi.engagements.plan import draft_post_plan
 from elshi.engagements.registrants import registrants_file
+from elshi.engagements.site import Links
 from elshi.missions.models import Mission
 from elshi.missions.permissions import Perm, has_perm, missions_with, require
 
@@ -206,9 +207,6 @@ def virtual_embassy(request: HttpRequest) -> HttpResponse:
 @login_required
 def site_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The home page of a mission's site as visitors will see it, published or not (editors only)."""
-    from elshi.engagements import public
-    from elshi.engagements.site import Links
-
     site = get_object_or_404(MissionSite.objects.select_related("mission"), mission__slug=slug)
     require(request.user, Perm.COMPOSE, site.mission)
     lang = request.GET.get("lang") or request.LANGUAGE_CODE

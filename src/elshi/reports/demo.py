@@ -11,6 +11,13 @@ import datetime as dt
 from django.utils import timezone
 
 from elshi.common.demo import DemoContext, demo_step
+from elshi.common.profile import current_profile
+from elshi.content.models import Campaign, Claim, Post, Variant
+from elshi.missions.models import Channel, Mission
+from elshi.publishing.models import Delivery, MetricSnapshot
+from elshi.reports.actions import do_generate_brief
+from elshi.reports.models import Brief
+from elshi.reports.views import last_week
 
 HISTORY = "Demo history: "
 # (mission, days ago, title, languages, views, likes, state)
@@ -26,10 +33,6 @@ PUBLISHED = [
 
 
 def _history(context: DemoContext) -> None:
-    from elshi.content.models import Campaign, Claim, Post, Variant
-    from elshi.missions.models import Channel, Mission
-    from elshi.publishing.models import Delivery, MetricSnapshot
-
     author = Post.objects.order_by("pk").values_list("created_by", flat=True).first()
     campaign = Campaign.objects.filter(name="Digital Kazakhstan").first()
     claims = list(Claim.objects.filter(verified_at__isnull=False)[:1])
@@ -91,13 +94,10 @@ def _history(context: DemoContext) -> None:
 
 @demo_step(90, "measure: publishing history and the week's brief")
 def demo_briefs(context: DemoContext) -> None:
-    from elshi.reports.actions import do_generate_brief
-    from elshi.reports.models import Brief
-    from elshi.reports.views import last_week
-
     _history(context)
     start, end = last_week()
+    target = current_profile().target  # the brief of the country the listening corpus is about
     for lang in ("en", "ru", "kk"):
-        if not Brief.objects.filter(country="KZ", start=start, end=end, language=lang).exists():
-            do_generate_brief("KZ", start, end, None, lang, acting_user=None)
+        if not Brief.objects.filter(country=target, start=start, end=end, language=lang).exists():
+            do_generate_brief(target, start, end, None, lang, acting_user=None)
             context.count("briefs")

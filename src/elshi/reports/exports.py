@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpResponse
+from openpyxl import Workbook
 
 from elshi.common.spreadsheet import safe_cell
 
@@ -32,8 +33,6 @@ def csv_response(table: Table, filename: str) -> HttpResponse:
 
 
 def xlsx_bytes(tables: list[Table]) -> bytes:
-    from openpyxl import Workbook
-
     book = Workbook()
     book.remove(book.active)
     for table in tables:

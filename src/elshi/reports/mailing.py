@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from elshi.reports import actions
 from elshi.reports.models import Brief, BriefSubscription
+from elshi.reports.views import last_week
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,6 @@ def send_brief(brief: Brief, recipients: list[str]) -> None:
 
 
 def send_due_briefs(today: dt.date | None = None) -> int:
-    from elshi.reports.views import last_week
-
     start, end = last_week(today or timezone.now().date())
     sent = 0
     for subscription in BriefSubscription.objects.filter(is_active=True):

@@ -9,6 +9,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from weasyprint import HTML
 
 from elshi.reports.charts import share_of_voice_chart, tone_volume_chart
 
@@ -49,8 +50,6 @@ def pdf_unavailable() -> str | None:
 
 
 def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
     # WeasyPrint logs every layout step at INFO; the worker's log should carry only its warnings.
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
 

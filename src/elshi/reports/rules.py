@@ -21,7 +21,11 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from elshi.content.models import Claim, Narrative
+from elshi.missions.models import Mission, MissionKind
 from elshi.monitoring.models import Mention
+from elshi.publishing.models import Delivery, DeliveryState
+from elshi.reports.brief import Recommendation, day_bounds
 from elshi.reports.countries import country_name, language_name
 
 if TYPE_CHECKING:
@@ -35,8 +39,6 @@ IMAGE_DROP = 5.0
 
 
 def _rec(rule: str, text: str, severity: str = "info") -> Recommendation:
-    from elshi.reports.brief import Recommendation
-
     return Recommendation(rule, text, severity)
 
 
@@ -91,17 +93,11 @@ def narrative_language_gap(data: BriefData, period: Period) -> list[Recommendati
 
 
 def _narrative_title(key: str, lang: str) -> str:
-    from elshi.content.models import Narrative
-
     narrative = Narrative.objects.filter(key=key).first()
     return narrative.title(lang) if narrative else key
 
 
 def silent_mission(data: BriefData, period: Period) -> list[Recommendation]:
-    from elshi.missions.models import Mission, MissionKind
-    from elshi.publishing.models import Delivery, DeliveryState
-    from elshi.reports.brief import day_bounds
-
     start, end = day_bounds(period)
     out = []
     for mission in Mission.objects.filter(is_active=True).exclude(kind=MissionKind.HQ).order_by("name"):
@@ -152,8 +148,6 @@ def deliveries_need_a_person(data: BriefData, period: Period) -> list[Recommenda
 
 
 def claims_expiring(data: BriefData, period: Period) -> list[Recommendation]:
-    from elshi.content.models import Claim
-
     horizon = period.end + dt.timedelta(days=EXPIRY_DAYS)
     claims = Claim.objects.filter(
         verified_at__isnull=False, valid_until__gte=period.start, valid_until__lte=horizon

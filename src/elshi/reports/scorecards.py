@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from elshi.clearance.models import Clearance, ClearanceState
+from elshi.content.models import Post
 from elshi.missions.models import Mission
 from elshi.publishing.models import Delivery, DeliveryState
 from elshi.reports.brief import Period, day_bounds
@@ -195,7 +196,6 @@ def _cards(missions: list[Mission], period: Period) -> list[MissionCard]:
             else:
                 activity.unconfirmed += 1
     post_ids = [p for a in by_mission.values() for p in a.post_first]
-    from elshi.content.models import Post
 
     with_claims = set(Post.objects.filter(pk__in=post_ids, claims__isnull=False).values_list("pk", flat=True))
     turnaround = _turnarounds(missions, period)

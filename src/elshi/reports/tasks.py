@@ -5,9 +5,9 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from elshi.reports.mailing import send_due_briefs
+
 
 @db_periodic_task(crontab(minute="0", hour="6"))
 def send_weekly_briefs() -> None:
-    from elshi.reports.mailing import send_due_briefs
-
     send_due_briefs()

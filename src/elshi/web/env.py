@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 __all__ = [
@@ -100,8 +102,6 @@ def secret_key(home: Path) -> str:
 
 def database_config(home: Path) -> dict[str, Any]:
     """DATABASE_URL (postgres:// or sqlite:///path), default SQLite in WAL mode under ELSHI_HOME."""
-    import dj_database_url
-
     url = envstr("DATABASE_URL") or f"sqlite:///{home / 'elshi.sqlite3'}"
     scheme = urlsplit(url).scheme
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
@@ -140,7 +140,6 @@ def email_config() -> dict[str, Any]:
     url = envstr("ELSHI_EMAIL_URL")
     if not url:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    import dj_email_url
 
     scheme = urlsplit(url).scheme
     if scheme not in dj_email_url.SCHEMES:
