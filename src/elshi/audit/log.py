@@ -11,17 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elshi.audit.models import GENESIS, AuditEvent, AuditHead
+from elshi.common.actors import Actor, person_or_none
 
 __all__ = ["ChainReport", "operator_label", "record", "verify_chain"]
 
 
-def operator_label(acting_user: Any) -> str | None:
+def operator_label(acting_user: Actor) -> str | None:
     """The actor label for an action with no person behind it: the operator at the command line."""
     return None if acting_user is not None else "cli"
 
 
 def record(
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     *,
@@ -30,7 +31,7 @@ def record(
     actor_label: str | None = None,
 ) -> AuditEvent:
     """Append one event to the chain, inside the caller's transaction."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = person_or_none(actor)
     label = actor_label or (user.get_username() if user is not None else "system")
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)

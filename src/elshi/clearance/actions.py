@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from elshi.audit.log import record
 from elshi.clearance.models import Clearance, ClearanceState, Decision, Step, Verdict
 from elshi.clearance.workflow import can_decide, eligible, open_clearance, policy_for, snapshot, step_done
+from elshi.common.actors import Actor, person
 from elshi.content.models import Post, PostState
 from elshi.content.signals import post_cleared
 from elshi.content.validation import check_post
@@ -30,7 +31,7 @@ class SubmissionInvalid(ValidationError):
         self.reports = reports
 
 
-def check_submit(acting_user: Any, post: Post) -> None:
+def check_submit(acting_user: Actor, post: Post) -> None:
     require(acting_user, Perm.COMPOSE, post.mission)
     if post.state not in SUBMITTABLE:
         raise ValidationError(
@@ -60,11 +61,11 @@ def check_submit(acting_user: Any, post: Post) -> None:
         raise SubmissionInvalid(problems, [r.as_json() for r in reports])
 
 
-def do_submit(post: Post, *, acting_user: Any) -> Clearance:
+def do_submit(post: Post, *, acting_user: Actor) -> Clearance:
     with transaction.atomic():
         policy = policy_for(post)
         clearance = Clearance.objects.create(
-            post=post, policy=policy, steps_snapshot=snapshot(policy), submitted_by=acting_user
+            post=post, policy=policy, steps_snapshot=snapshot(policy), submitted_by=person(acting_user)
         )
         old = post.state
         post.state = PostState.IN_CLEARANCE
@@ -91,13 +92,14 @@ def _ask_step(clearance: Clearance) -> None:
     )
 
 
-def check_decide(acting_user: Any, post: Post, verdict: str, comment: str) -> Clearance:
+def check_decide(acting_user: Actor, post: Post, verdict: str, comment: str) -> Clearance:
     clearance = open_clearance(post)
     if post.state != PostState.IN_CLEARANCE or clearance is None:
         raise ValidationError(_("This post is not waiting for clearance."))
     if verdict not in Verdict.values:
         raise ValidationError(_("Unknown decision %(verdict)s.") % {"verdict": verdict})
-    if acting_user.pk == post.created_by_id or post.editors.filter(pk=acting_user.pk).exists():
+    actor = person(acting_user)
+    if actor.pk == post.created_by_id or post.editors.filter(pk=actor.pk).exists():
         raise PermissionDenied(_("Four eyes: you cannot clear a post you wrote or edited."))
     if not can_decide(acting_user, clearance):
         raise PermissionDenied(_("You are not an approver at this post's current clearance step."))
@@ -106,13 +108,17 @@ def check_decide(acting_user: Any, post: Post, verdict: str, comment: str) -> Cl
     return clearance
 
 
-def do_decide(clearance: Clearance, verdict: str, comment: str, *, acting_user: Any) -> Clearance:
+def do_decide(clearance: Clearance, verdict: str, comment: str, *, acting_user: Actor) -> Clearance:
     post = clearance.post
     url = reverse("post_detail", args=[post.pk])
     with transaction.atomic():
         step = clearance.steps_snapshot[clearance.current_step]
         Decision.objects.create(
-            clearance=clearance, step=step["order"], user=acting_user, verdict=verdict, comment=comment
+            clearance=clearance,
+            step=step["order"],
+            user=person(acting_user),
+            verdict=verdict,
+            comment=comment,
         )
         old = post.state
         if verdict == Verdict.APPROVE and step_done(clearance):
@@ -156,11 +162,11 @@ def do_decide(clearance: Clearance, verdict: str, comment: str, *, acting_user: 
     return clearance
 
 
-def check_manage_policy(acting_user: Any, mission: Any) -> None:
+def check_manage_policy(acting_user: Actor, mission: Any) -> None:
     require(acting_user, Perm.MANAGE, mission)
 
 
-def do_save_policy(policy: Any, steps: list[dict[str, Any]], *, acting_user: Any) -> Any:
+def do_save_policy(policy: Any, steps: list[dict[str, Any]], *, acting_user: Actor) -> Any:
     """Replace a policy's steps. Posts already in clearance keep the steps they were submitted with."""
     if not steps:
         raise ValidationError(_("A policy needs at least one step."))

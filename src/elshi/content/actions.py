@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from elshi.audit.log import operator_label as _label
 from elshi.audit.log import record
+from elshi.common.actors import Actor, person
 from elshi.content.models import (
     EDITABLE_STATES,
     Campaign,
@@ -32,7 +33,7 @@ from elshi.missions.permissions import Perm, has_perm, is_ministry_admin, requir
 # Narratives, claims and campaigns: ministry-wide, curated by HQ editors and administrators.
 
 
-def check_curate(acting_user: Any) -> None:
+def check_curate(acting_user: Actor) -> None:
     if acting_user is not None and not (
         is_ministry_admin(acting_user) or has_perm(acting_user, Perm.CURATE, None)
     ):
@@ -42,7 +43,7 @@ def check_curate(acting_user: Any) -> None:
 
 
 def do_save(
-    obj: Narrative | Claim | Campaign, *, acting_user: Any, m2m: dict[str, list[Any]] | None = None
+    obj: Narrative | Claim | Campaign, *, acting_user: Actor, m2m: dict[str, list[Any]] | None = None
 ) -> Any:
     obj.full_clean()
     creating = obj.pk is None
@@ -57,9 +58,9 @@ def do_save(
     return obj
 
 
-def do_verify_claim(claim: Claim, *, acting_user: Any) -> Claim:
+def do_verify_claim(claim: Claim, *, acting_user: Actor) -> Claim:
     with transaction.atomic():
-        claim.verified_by = acting_user
+        claim.verified_by = person(acting_user)
         claim.verified_at = timezone.now()
         claim.save(update_fields=["verified_by", "verified_at", "updated_at"])
         record(
@@ -75,7 +76,7 @@ def do_verify_claim(claim: Claim, *, acting_user: Any) -> Claim:
 # Posts.
 
 
-def check_compose(acting_user: Any, mission: Mission, channels: list[Channel]) -> None:
+def check_compose(acting_user: Actor, mission: Mission, channels: list[Channel]) -> None:
     """Mission editors write for and target their own mission; HQ editors any."""
     require(acting_user, Perm.COMPOSE, mission)
     for channel in channels:
@@ -87,7 +88,7 @@ def check_compose(acting_user: Any, mission: Mission, channels: list[Channel]) -
             raise PermissionDenied(str(channel))
 
 
-def check_edit(acting_user: Any, post: Post) -> None:
+def check_edit(acting_user: Actor, post: Post) -> None:
     require(acting_user, Perm.COMPOSE, post.mission)
     if not post.is_editable:
         raise ValidationError(
@@ -98,7 +99,7 @@ def check_edit(acting_user: Any, post: Post) -> None:
 def do_save_post(
     post: Post,
     *,
-    acting_user: Any,
+    acting_user: Actor,
     variants: list[dict[str, Any]] | None = None,
     channels: list[Channel] | None = None,
     narratives: list[Narrative] | None = None,
@@ -112,7 +113,7 @@ def do_save_post(
     changes: dict[str, Any] = {}
     with transaction.atomic():
         if creating:
-            post.created_by = acting_user
+            post.created_by = person(acting_user)
         elif post.state in (PostState.SCHEDULED, PostState.EXPIRED):
             changes["state"] = [post.state, PostState.DRAFT]
             post.state = PostState.DRAFT
@@ -121,7 +122,7 @@ def do_save_post(
         post.full_clean(exclude=["created_by"])
         post.save()
         if acting_user is not None:
-            post.editors.add(acting_user)
+            post.editors.add(person(acting_user))
         if channels is not None:
             post.channels.set(channels)
         if narratives is not None:
@@ -156,7 +157,7 @@ def do_save_post(
     return post
 
 
-def check_reschedule(acting_user: Any, post: Post, when: dt.datetime) -> None:
+def check_reschedule(acting_user: Actor, post: Post, when: dt.datetime) -> None:
     require(acting_user, Perm.COMPOSE, post.mission)
     if post.state not in EDITABLE_STATES:
         raise ValidationError(
@@ -166,7 +167,7 @@ def check_reschedule(acting_user: Any, post: Post, when: dt.datetime) -> None:
         raise ValidationError(_("Choose a time in the future."))
 
 
-def do_reschedule(post: Post, when: dt.datetime, *, acting_user: Any) -> Post:
+def do_reschedule(post: Post, when: dt.datetime, *, acting_user: Actor) -> Post:
     """A new time keeps the clearance (the words did not change); an expired post becomes scheduled again."""
     with transaction.atomic():
         old = post.scheduled_at
@@ -187,18 +188,19 @@ def do_reschedule(post: Post, when: dt.datetime, *, acting_user: Any) -> Post:
     return post
 
 
-def check_override(acting_user: Any, post: Post, figure: str, reason: str) -> None:
+def check_override(acting_user: Actor, post: Post, figure: str, reason: str) -> None:
     require(acting_user, Perm.APPROVE, post.mission)
-    if acting_user.pk == post.created_by_id or post.editors.filter(pk=acting_user.pk).exists():
+    actor = person(acting_user)
+    if actor.pk == post.created_by_id or post.editors.filter(pk=actor.pk).exists():
         raise PermissionDenied(_("Four eyes: you cannot override a figure in a post you wrote or edited."))
     if len(reason.strip()) < 10:
         raise ValidationError(_("Write the reason for the override (at least 10 characters)."))
 
 
-def do_override(post: Post, figure: str, reason: str, *, acting_user: Any) -> ClaimOverride:
+def do_override(post: Post, figure: str, reason: str, *, acting_user: Actor) -> ClaimOverride:
     with transaction.atomic():
         override, _created = ClaimOverride.objects.update_or_create(
-            post=post, figure=figure, defaults={"reason": reason.strip(), "approved_by": acting_user}
+            post=post, figure=figure, defaults={"reason": reason.strip(), "approved_by": person(acting_user)}
         )
         record(
             acting_user,
@@ -211,7 +213,7 @@ def do_override(post: Post, figure: str, reason: str, *, acting_user: Any) -> Cl
     return override
 
 
-def do_cancel(post: Post, *, acting_user: Any) -> Post:
+def do_cancel(post: Post, *, acting_user: Actor) -> Post:
     require(acting_user, Perm.COMPOSE, post.mission)
     with transaction.atomic():
         old = post.state

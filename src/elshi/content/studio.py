@@ -17,6 +17,7 @@ from django.db import transaction
 from PIL import Image
 
 from elshi.audit.log import record
+from elshi.common.actors import Actor, person
 from elshi.content.models import Asset, AssetKind, AssetState, Brand, Claim
 from elshi.content.tasks import render_video_asset
 from elshi.creative import (
@@ -95,7 +96,7 @@ def do_render_card(
     spec: dict[str, Any],
     size: str,
     *,
-    acting_user: Any,
+    acting_user: Actor,
     title: str,
     claim: Claim | None = None,
     alt_text: str = "",
@@ -113,7 +114,7 @@ def store_rendered_card(
     rendered: Any,
     spec: dict[str, Any],
     *,
-    acting_user: Any,
+    acting_user: Actor,
     title: str,
     claim: Claim | None = None,
 ) -> Asset:
@@ -132,7 +133,7 @@ def store_rendered_card(
             state=AssetState.READY,
             progress=1.0,
             claim=claim,
-            created_by=acting_user,
+            created_by=person(acting_user),
             provenance={"source_type": "digitalCreation"},
         )
         record(
@@ -152,7 +153,7 @@ def do_queue_video(
     seconds: float,
     language: str,
     *,
-    acting_user: Any,
+    acting_user: Actor,
     title: str,
 ) -> Asset:
     scenes = [(a, seconds, c) for a, c in zip(cards, captions, strict=True)]
@@ -164,7 +165,7 @@ def do_queue_storyboard(
     scenes: list[tuple[Asset, float, str]],
     language: str,
     *,
-    acting_user: Any,
+    acting_user: Actor,
     title: str,
     transition: str = "fade",
     music: str | None = None,
@@ -188,7 +189,7 @@ def do_queue_storyboard(
             kind=AssetKind.VIDEO,
             title=title,
             spec=spec,
-            created_by=acting_user,
+            created_by=person(acting_user),
             stage="queued",
         )
         record(
@@ -283,14 +284,14 @@ def image_client() -> Any:
 
 
 def do_generate_image(
-    mission: Mission, prompt: str, language: str, alt_text: str, *, acting_user: Any
+    mission: Mission, prompt: str, language: str, alt_text: str, *, acting_user: Actor
 ) -> Asset:
     """An AI image: labelled visibly and in its metadata; the unlabelled original is kept for a waiver."""
     alt = check_alt_text(alt_text, asset="image")
     with image_client() as client:
         backend = make_backend(image_backend_config(), client=client)
         generated = backend.generate(
-            ImageRequest(prompt=prompt, made_by=f"{acting_user.get_username()}@{mission.slug}")
+            ImageRequest(prompt=prompt, made_by=f"{person(acting_user).get_username()}@{mission.slug}")
         )
     relative, path = _target("image", "png")
     original = relative[:-4] + "-original.png"  # never served: not an asset file
@@ -313,7 +314,7 @@ def do_generate_image(
                 "original": original,
                 "revised_prompt": generated.revised_prompt,
             },
-            created_by=acting_user,
+            created_by=person(acting_user),
         )
         record(
             acting_user,
@@ -325,9 +326,9 @@ def do_generate_image(
     return asset
 
 
-def do_waive_label(asset: Asset, reason: str, *, acting_user: Any) -> Asset:
+def do_waive_label(asset: Asset, reason: str, *, acting_user: Actor) -> Asset:
     """An approver drops the visible label, with a reason; the metadata still says AI-made."""
-    waiver = LabelWaiver(removed_by=acting_user.get_username(), reason=reason)
+    waiver = LabelWaiver(removed_by=person(acting_user).get_username(), reason=reason)
     with Image.open(Path(settings.MEDIA_ROOT) / asset.spec["original"]) as source:
         generated = GeneratedImage(source.copy(), Provenance.from_dict(asset.provenance))
     generated.save(
@@ -346,7 +347,7 @@ def do_waive_label(asset: Asset, reason: str, *, acting_user: Any) -> Asset:
     return asset
 
 
-def do_save_brand(mission: Mission | None, data: dict[str, Any], *, acting_user: Any) -> Brand:
+def do_save_brand(mission: Mission | None, data: dict[str, Any], *, acting_user: Actor) -> Brand:
     """Store the ministry's kit (``mission=None``) or a mission's overrides; audited with what changed."""
     brand, _ = Brand.objects.get_or_create(mission=mission)
     before = dict(brand.data)

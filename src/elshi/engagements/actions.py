@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from elshi.audit.log import operator_label as _label
 from elshi.audit.log import record
+from elshi.common.actors import Actor, person_or_none
 from elshi.engagements.invites import cancel_token
 from elshi.engagements.models import (
     Engagement,
@@ -40,19 +41,19 @@ __all__ = [
 ]
 
 
-def check_write(acting_user: Any, mission: Mission) -> None:
+def check_write(acting_user: Actor, mission: Mission) -> None:
     require(acting_user, Perm.COMPOSE, mission)
 
 
 def do_save_engagement(
-    engagement: Engagement, *, acting_user: Any, narratives: list[Any] | None = None
+    engagement: Engagement, *, acting_user: Actor, narratives: list[Any] | None = None
 ) -> Engagement:
     creating = engagement.pk is None
     if engagement.ends_at <= engagement.starts_at:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
     with transaction.atomic():
         if creating:
-            engagement.created_by = acting_user
+            engagement.created_by = person_or_none(acting_user)
         engagement.full_clean(exclude=["created_by"])
         engagement.save()
         if narratives is not None:
@@ -188,7 +189,7 @@ def do_cancel_registration(registration: Registration, *, base_url: str = "") ->
     return promoted
 
 
-def do_resend_email(registration: Registration, *, acting_user: Any, base_url: str = "") -> None:
+def do_resend_email(registration: Registration, *, acting_user: Actor, base_url: str = "") -> None:
     """An editor asks to send a registration's e-mail again; audited, without the address."""
     engagement = registration.engagement
     require(acting_user, Perm.COMPOSE, engagement.mission)
@@ -206,7 +207,7 @@ def do_resend_email(registration: Registration, *, acting_user: Any, base_url: s
         _confirm_later(registration, base_url)
 
 
-def do_save_site(site: MissionSite, *, acting_user: Any) -> MissionSite:
+def do_save_site(site: MissionSite, *, acting_user: Actor) -> MissionSite:
     creating = site.pk is None
     with transaction.atomic():
         site.full_clean()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from elshi.common.actors import Actor
 from elshi.content import actions as content_actions
 from elshi.content.models import Post
 from elshi.engagements.models import Engagement, PlannedPost, Slot
@@ -44,7 +44,7 @@ def _text(engagement: Engagement, slot: str, language: str) -> str:
         return templates[Slot(slot)] % {"title": title, "when": when, "place": place}
 
 
-def draft_post_plan(engagement: Engagement, channels: list[Channel], *, acting_user: Any) -> list[Post]:
+def draft_post_plan(engagement: Engagement, channels: list[Channel], *, acting_user: Actor) -> list[Post]:
     """One draft post per slot still in the future, with a variant per channel platform and language."""
     content_actions.check_compose(acting_user, engagement.mission, channels)
     languages = engagement.languages or list(engagement.mission.languages)

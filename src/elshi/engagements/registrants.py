@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 
 from elshi.audit.log import record
+from elshi.common.actors import Actor
 from elshi.common.spreadsheet import safe_cell
 from elshi.engagements.models import Engagement
 
@@ -18,7 +18,7 @@ __all__ = ["COLUMNS", "registrants_file"]
 COLUMNS = ["name", "email", "organisation", "attendance", "language", "status", "created_at"]
 
 
-def registrants_file(engagement: Engagement, fmt: str, *, acting_user: Any) -> HttpResponse:
+def registrants_file(engagement: Engagement, fmt: str, *, acting_user: Actor) -> HttpResponse:
     """``fmt`` is ``csv`` or ``xlsx`` (the caller checked it and the permission)."""
     zone = engagement.mission.zone
     rows = [

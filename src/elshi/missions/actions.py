@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from elshi.audit.log import operator_label as _label
 from elshi.audit.log import record
+from elshi.common.actors import Actor
 from elshi.missions.models import ApiToken, Membership, Mission, Role, SecurityPolicy
 from elshi.missions.permissions import Perm, is_ministry_admin, require
 
@@ -30,7 +31,7 @@ TOKEN_PREFIX = "elshi_"  # noqa: S105 - a visible prefix, not a secret
 MISSION_FIELDS = ("name", "kind", "host_country", "city", "timezone", "languages", "is_active")
 
 
-def check_manage_mission(acting_user: Any, mission: Mission | None) -> None:
+def check_manage_mission(acting_user: Actor, mission: Mission | None) -> None:
     if acting_user is None:
         return
     if mission is None:
@@ -40,7 +41,7 @@ def check_manage_mission(acting_user: Any, mission: Mission | None) -> None:
     require(acting_user, Perm.MANAGE, mission)
 
 
-def do_save_mission(mission: Mission, *, acting_user: Any) -> Mission:
+def do_save_mission(mission: Mission, *, acting_user: Actor) -> Mission:
     mission.full_clean()
     creating = mission.pk is None
     before = {} if creating else dict(Mission.objects.filter(pk=mission.pk).values(*MISSION_FIELDS).get())
@@ -60,7 +61,7 @@ def do_save_mission(mission: Mission, *, acting_user: Any) -> Mission:
 
 
 def do_create_user(
-    username: str, *, password: str | None, email: str = "", acting_user: Any, superuser: bool = False
+    username: str, *, password: str | None, email: str = "", acting_user: Actor, superuser: bool = False
 ) -> tuple[AbstractBaseUser, str]:
     """Create a person; returns the user and the password (generated when none was given)."""
     User = get_user_model()
@@ -85,7 +86,7 @@ def do_create_user(
     return user, password
 
 
-def check_set_role(acting_user: Any, mission: Mission, role: str) -> None:
+def check_set_role(acting_user: Actor, mission: Mission, role: str) -> None:
     if role not in Role.values:
         raise ValidationError(
             _("Unknown role %(role)s. Choose one of: %(roles)s.")
@@ -97,7 +98,7 @@ def check_set_role(acting_user: Any, mission: Mission, role: str) -> None:
             raise ValidationError(_("Only ministry administrators can appoint HQ administrators."))
 
 
-def do_set_role(user: Any, mission: Mission, role: str | None, *, acting_user: Any) -> Membership | None:
+def do_set_role(user: Any, mission: Mission, role: str | None, *, acting_user: Actor) -> Membership | None:
     """Give ``user`` ``role`` at ``mission``, replacing any role there; ``None`` removes it."""
     with transaction.atomic():
         current = Membership.objects.select_for_update().filter(user=user, mission=mission).first()
@@ -128,7 +129,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def do_create_token(user: Any, name: str, *, acting_user: Any) -> tuple[ApiToken, str]:
+def do_create_token(user: Any, name: str, *, acting_user: Actor) -> tuple[ApiToken, str]:
     """Create an API token; the plain token is returned once and never stored."""
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -145,12 +146,12 @@ def do_create_token(user: Any, name: str, *, acting_user: Any) -> tuple[ApiToken
     return token, plain
 
 
-def check_revoke_token(acting_user: Any, token: ApiToken) -> None:
+def check_revoke_token(acting_user: Actor, token: ApiToken) -> None:
     if acting_user is not None and token.user_id != acting_user.pk and not is_ministry_admin(acting_user):
         raise ValidationError(_("You can only revoke your own tokens."))
 
 
-def do_revoke_token(token: ApiToken, *, acting_user: Any) -> None:
+def do_revoke_token(token: ApiToken, *, acting_user: Actor) -> None:
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -163,12 +164,12 @@ def do_revoke_token(token: ApiToken, *, acting_user: Any) -> None:
         )
 
 
-def check_set_security_policy(acting_user: Any) -> None:
+def check_set_security_policy(acting_user: Actor) -> None:
     if acting_user is not None and not is_ministry_admin(acting_user):
         raise ValidationError(_("Only ministry administrators can change the security policy."))
 
 
-def do_set_security_policy(*, require_2fa: bool, acting_user: Any) -> SecurityPolicy:
+def do_set_security_policy(*, require_2fa: bool, acting_user: Actor) -> SecurityPolicy:
     with transaction.atomic():
         policy = SecurityPolicy.current()
         old = policy.require_2fa_for_privileged
@@ -185,7 +186,7 @@ def do_set_security_policy(*, require_2fa: bool, acting_user: Any) -> SecurityPo
     return policy
 
 
-def do_save_channel(channel: Any, *, acting_user: Any) -> Any:
+def do_save_channel(channel: Any, *, acting_user: Actor) -> Any:
     channel.full_clean()
     creating = channel.pk is None
     with transaction.atomic():

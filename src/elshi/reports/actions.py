@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from elshi.audit.log import record
+from elshi.common.actors import Actor, person_or_none
 from elshi.missions.permissions import Perm, has_perm, is_ministry_admin
 from elshi.reports.brief import brief_json, build_brief
 from elshi.reports.models import Brief, BriefSubscription
@@ -68,7 +69,7 @@ def do_generate_brief(
     peers: list[str] | None,
     lang: str,
     *,
-    acting_user: Any,
+    acting_user: Actor,
     subscription: BriefSubscription | None = None,
     pdf: bool = True,
 ) -> Brief:
@@ -95,7 +96,7 @@ def do_generate_brief(
             data=data,
             html_file=html_file,
             pdf_file=pdf_file,
-            created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            created_by=person_or_none(acting_user),
             subscription=subscription,
         )
         record(
@@ -107,11 +108,11 @@ def do_generate_brief(
     return brief
 
 
-def do_save_subscription(subscription: BriefSubscription, *, acting_user: Any) -> BriefSubscription:
+def do_save_subscription(subscription: BriefSubscription, *, acting_user: Actor) -> BriefSubscription:
     with transaction.atomic():
         created = subscription.pk is None
         if created and getattr(acting_user, "is_authenticated", False):
-            subscription.created_by = acting_user
+            subscription.created_by = person_or_none(acting_user)
         subscription.save()
         record(
             acting_user,
@@ -127,7 +128,7 @@ def do_save_subscription(subscription: BriefSubscription, *, acting_user: Any) -
     return subscription
 
 
-def do_delete_subscription(subscription: BriefSubscription, *, acting_user: Any) -> None:
+def do_delete_subscription(subscription: BriefSubscription, *, acting_user: Actor) -> None:
     with transaction.atomic():
         record(
             acting_user,
