@@ -21,5 +21,6 @@ def setup() -> None:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    Console(stderr=True).print(f"[red]error:[/red] {message}")
+    # Not wrapped at the terminal's width: an error names a path or a value that must stay whole.
+    Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {message}")
     return typer.Exit(code)
