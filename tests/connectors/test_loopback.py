@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from elshi.connectors import Account, Delivery, Message, OutcomeUnknown, Token, create
-from elshi.connectors.loopback import LoopbackPlatform
+from elshi.connectors.bench import LoopbackPlatform
 from elshi.connectors.webhook import verify
 
 WHEN = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)

@@ -16,8 +16,9 @@ from elshi.connectors import (
     Token,
     create,
 )
+from elshi.connectors.connect import authorize_url, exchange_code
 from elshi.connectors.oauth import new_pkce
-from elshi.connectors.x import XPublisher, authorize_url, exchange_code
+from elshi.connectors.x import XPublisher
 
 from .conftest import FakePlatform, load
 
@@ -127,12 +128,15 @@ def test_refused_refresh_is_auth_error(fake: FakePlatform) -> None:
 
 def test_pkce_authorize_and_exchange(fake: FakePlatform) -> None:
     pkce = new_pkce()
-    url = httpx.URL(authorize_url("cid", "https://elshi.example/cb", state="st", pkce=pkce))
+    url = httpx.URL(
+        authorize_url("x", client_id="cid", redirect_uri="https://elshi.example/cb", state="st", pkce=pkce)
+    )
     assert url.host == "x.com" and url.params["code_challenge"] == pkce.challenge
     assert "offline.access" in url.params["scope"] and "media.write" in url.params["scope"]
     fake.add("POST", f"{API}/oauth2/token", fixture="x/token")
     token = exchange_code(
         fake.client(),
+        "x",
         "c0de",
         client_id="cid",
         client_secret=None,

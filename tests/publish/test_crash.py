@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from elshi.connectors.loopback import LoopbackPlatform
+from elshi.connectors.bench import LoopbackPlatform
 
 pytestmark = pytest.mark.slow
 WORKER = Path(__file__).with_name("_crash_worker.py")

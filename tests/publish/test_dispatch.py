@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from elshi.connectors import Token
-from elshi.connectors.loopback import LoopbackPlatform
+from elshi.connectors.bench import LoopbackPlatform
 from elshi.content.models import Post, PostState, Variant
 from elshi.missions.models import Channel
 from elshi.publishing import sending

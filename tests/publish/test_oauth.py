@@ -18,7 +18,7 @@ from django.urls import reverse
 from elshi.audit.models import AuditEvent as Event
 from elshi.connectors import Delivery as Outgoing
 from elshi.connectors import Message
-from elshi.connectors.loopback import LoopbackPlatform
+from elshi.connectors.bench import LoopbackPlatform
 from elshi.missions import actions as mission_actions
 from elshi.missions.models import Channel
 from elshi.publishing import oauth_views

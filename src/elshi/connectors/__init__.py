@@ -14,11 +14,13 @@ Failures raise :class:`ConnectorError` subclasses (see :mod:`.errors`): only :cl
 the delivery ``unconfirmed`` unless ``publisher.idempotent`` says a re-send cannot duplicate it.
 
 Platforms: bluesky, facebook, instagram, linkedin, mastodon, sandbox, telegram, threads, tiktok,
-webhook, x, youtube. Around them: :mod:`.text` (platform text rules for the composer:
+webhook, x, youtube; each publisher class declares its platform once as ``facts`` (:mod:`.facts`: name,
+label, settings, secrets, text and media rules, OAuth endpoints and scopes) and talks JSON through
+:class:`._http.JsonApi`. Around them: :mod:`.text` (platform text rules for the composer:
 ``validate(rules_for(p), m)``), :mod:`.catalog` (what each channel needs), :mod:`.connect` and
-``mastodon``/``x``/``meta.connect`` (connect flows), :mod:`.ratelimit` (rate headers as an httpx hook),
-:mod:`.loopback` (a platform on 127.0.0.1 for benchmarks and crash tests), :mod:`.redact` (tokens kept
-out of httpx's logs, installed on import).
+``mastodon``/``meta.connect`` (connect flows), :mod:`.ratelimit` (rate headers as an httpx hook),
+:mod:`.redact` (tokens kept out of httpx's logs, installed on import), and :mod:`.bench` (a platform on
+127.0.0.1 for benchmarks and crash tests; never imported by the connectors themselves).
 """
 
 from ._builtin import register_builtin

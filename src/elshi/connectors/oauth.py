@@ -1,4 +1,5 @@
-"""OAuth 2.0 pieces shared by connectors: PKCE, authorization URLs, token answers, refresh."""
+"""OAuth 2.0 pieces shared by connectors: PKCE, authorization URLs, token answers, and the one
+refresh-token grant every OAuth platform uses (:func:`refresh_token`)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,21 @@ from urllib.parse import urlencode
 
 import httpx
 
-from ._http import check_status, json_object, send
-from .errors import AuthError, NotSent, OutcomeUnknown
+from ._http import JsonApi, JSONObject, status_error
+from .errors import AuthError, ConnectorError, NotSent, OutcomeUnknown
+from .facts import OAuthProvider
 from .types import Token
 
-__all__ = ["REFRESH_MARGIN", "Pkce", "authorization_url", "new_pkce", "parse_token", "request_token"]
+__all__ = [
+    "REFRESH_MARGIN",
+    "Pkce",
+    "authorization_url",
+    "client_credentials",
+    "new_pkce",
+    "parse_token",
+    "refresh_token",
+    "request_token",
+]
 
 # Refresh when less than this is left, so that a token never expires between claim and send.
 REFRESH_MARGIN = timedelta(minutes=10)
@@ -68,6 +79,13 @@ def parse_token(
     )
 
 
+def _grant_error(platform: str, response: httpx.Response, body: JSONObject) -> ConnectorError | None:
+    if response.status_code in (400, 401, 403):
+        reason = body.get("error_description") or body.get("error") or "grant refused"
+        return AuthError(f"{platform}: token request refused: {reason}", status_code=response.status_code)
+    return status_error(response, platform=platform)
+
+
 def request_token(
     client: httpx.Client,
     url: str,
@@ -80,22 +98,46 @@ def request_token(
 ) -> Token:
     """POST a form to a token endpoint (code exchange or refresh) and parse the answer.
 
-    A refused grant (400/401) is an :class:`AuthError`: the user must connect the channel again.
+    A refused grant (400/401/403) is an :class:`AuthError`: the user must connect the channel again.
     """
     headers = {"Accept": "application/json"}
     if auth is not None:
         raw = f"{auth[0]}:{auth[1]}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
-    request = client.build_request("POST", url, data=dict(form), headers=headers)
+    api = JsonApi(client, platform, errors=_grant_error)
     try:
-        response = send(client, request, platform=platform)
+        response = api.send("POST", url, data=dict(form), headers=headers)
     except OutcomeUnknown as exc:
         # Nothing was published, so the delivery may be retried; a rotated refresh token lost this
         # way shows up on the next attempt as a refused grant.
         raise NotSent(exc.message) from None
-    body = json_object(response, platform=platform)
-    if response.status_code in (400, 401, 403):
-        reason = body.get("error_description") or body.get("error") or "grant refused"
-        raise AuthError(f"{platform}: token request refused: {reason}", status_code=response.status_code)
-    check_status(response, platform=platform)
-    return parse_token(body, now=now, previous=previous)
+    return parse_token(api.read(response), now=now, previous=previous)
+
+
+def client_credentials(
+    provider: OAuthProvider, client_id: str, client_secret: str | None
+) -> tuple[dict[str, str], tuple[str, str] | None]:
+    """How the client identifies itself to ``provider``'s token endpoint: the form fields, and the
+    Basic auth pair for providers that want confidential clients there instead (X)."""
+    form = {provider.client_id_name: client_id}
+    if client_secret and not provider.basic_auth:
+        form["client_secret"] = client_secret
+    auth = (client_id, client_secret) if provider.basic_auth and client_secret else None
+    return form, auth
+
+
+def refresh_token(
+    client: httpx.Client,
+    provider: OAuthProvider,
+    token: Token,
+    *,
+    platform: str,
+    client_id: str,
+    client_secret: str | None,
+    now: datetime | None = None,
+) -> Token:
+    """The refresh-token grant; a rotated refresh token replaces the old one, a missing one keeps it. A
+    token without a refresh token is refused by the platform (an :class:`AuthError`)."""
+    credentials, auth = client_credentials(provider, client_id, client_secret)
+    form = {"grant_type": "refresh_token", "refresh_token": token.refresh_token or "", **credentials}
+    return request_token(client, provider.token, form, platform=platform, auth=auth, previous=token, now=now)

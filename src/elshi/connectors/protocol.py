@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from datetime import datetime
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import httpx
 
-from .errors import InvalidMessage, NotSupported
-from .text import PlatformRules, rules_for, validate
+from .errors import AuthError, InvalidMessage, NotSupported
+from .facts import PlatformFacts
+from .oauth import REFRESH_MARGIN, refresh_token
+from .text import PlatformRules, validate
 from .types import Account, Delivery, Message, Metrics, Published, Token
 
 __all__ = ["BasePublisher", "Publisher"]
@@ -50,11 +53,24 @@ class Publisher(Protocol):
         ...
 
 
-class BasePublisher:
-    """Common parts: the injected client, the account, rules-based validation, no metrics."""
+class BasePublisher(ABC):
+    """Common parts: the injected client, the account, rules-based validation, no metrics, and the
+    refresh-token grant for platforms whose ``facts`` declare an OAuth provider.
 
+    A subclass declares its platform once, as ``facts``; ``platform`` and ``idempotent`` are taken
+    from there so that the registry, the catalog and the protocol can never disagree with it.
+    """
+
+    facts: ClassVar[PlatformFacts]
     platform: ClassVar[str] = ""
     idempotent: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        facts = cls.__dict__.get("facts")
+        if isinstance(facts, PlatformFacts):
+            cls.platform = facts.platform
+            cls.idempotent = facts.idempotent
 
     def __init__(self, client: httpx.Client, account: Account) -> None:
         self.client = client
@@ -62,7 +78,9 @@ class BasePublisher:
         self.token = account.token
 
     def rules(self) -> PlatformRules:
-        return rules_for(self.platform)
+        if self.facts.rules is None:
+            raise NotSupported(f"{self.platform}: no text rules of its own")
+        return self.facts.rules
 
     def validate(self, message: Message) -> list[str]:
         return validate(self.rules(), message)
@@ -72,11 +90,38 @@ class BasePublisher:
         if problems:
             raise InvalidMessage(problems)
 
+    @abstractmethod
+    def publish(self, delivery: Delivery) -> Published: ...
+
     def fetch_metrics(self, remote_id: str) -> Metrics:
         raise NotSupported(f"{self.platform}: metrics are not available")
 
     def refresh_if_needed(self, now: datetime) -> Token | None:
-        return None
+        """The refresh-token grant at the token URL of ``facts.oauth``, shortly before expiry. The
+        client secret is required where ``facts.secrets`` lists it, else sent only when held (X's
+        public clients have none)."""
+        provider, token = self.facts.oauth, self.token
+        if provider is None or token is None or not token.expires_within(REFRESH_MARGIN, now):
+            return None
+        if not token.refresh_token:
+            raise AuthError(
+                f"{self.platform}: token expires and there is no refresh token: reconnect the channel"
+            )
+        client_id = self.account.secret(provider.client_id_name)
+        if "client_secret" in self.facts.secrets:
+            client_secret: str | None = self.account.secret("client_secret")
+        else:
+            client_secret = self.account.secrets.get("client_secret")
+        self.token = refresh_token(
+            self.client,
+            provider,
+            token,
+            platform=self.platform,
+            client_id=client_id,
+            client_secret=client_secret,
+            now=now,
+        )
+        return self.token
 
     def bearer(self) -> dict[str, str]:
         token = self.token.access_token if self.token else self.account.access_token()

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 import httpx
 
+from .facts import PlatformFacts
 from .protocol import BasePublisher
 from .text import PlatformRules, rules_for
 from .types import Account, Delivery, Message, Metrics, Published
@@ -31,8 +32,10 @@ class Recorded:
 class SandboxPublisher(BasePublisher):
     """Settings: optional ``rules`` (platform whose rules apply), optional ``name`` (the channel)."""
 
-    platform: ClassVar[str] = "sandbox"
-    idempotent: ClassVar[bool] = True
+    # No rules of its own: it borrows those of the platform it stands in for.
+    facts: ClassVar[PlatformFacts] = PlatformFacts(
+        "sandbox", "Sandbox (records, never sends)", "none", idempotent=True
+    )
     outbox: ClassVar[dict[tuple[str, str], Recorded]] = {}
     _lock: ClassVar[threading.Lock] = threading.Lock()
 

@@ -164,3 +164,37 @@ class Metrics:
     quotes: int | None = None
     views: int | None = None
     link_clicks: int | None = None
+
+    @classmethod
+    def from_counts(
+        cls,
+        counts: Mapping[str, object],
+        *,
+        likes: str | None = None,
+        reposts: str | None = None,
+        replies: str | None = None,
+        quotes: str | None = None,
+        views: str | None = None,
+        link_clicks: str | None = None,
+        digit_strings: bool = False,
+        fetched_at: datetime | None = None,
+    ) -> Metrics:
+        """Metrics read from untrusted JSON by the platform's own names for each figure
+        (``Metrics.from_counts(post, likes="likeCount")``): a figure that is missing or not a whole
+        number is None. ``digit_strings`` for platforms that send counts as strings (YouTube)."""
+
+        def count(key: str | None) -> int | None:
+            value = counts.get(key) if key else None
+            if digit_strings:
+                return int(value) if isinstance(value, str) and value.isdigit() else None
+            return value if isinstance(value, int) else None
+
+        return cls(
+            fetched_at=fetched_at or datetime.now(UTC),
+            likes=count(likes),
+            reposts=count(reposts),
+            replies=count(replies),
+            quotes=count(quotes),
+            views=count(views),
+            link_clicks=count(link_clicks),
+        )

@@ -22,7 +22,7 @@ import time
 
 import typer
 
-from elshi.connectors.loopback import LoopbackPlatform
+from elshi.connectors.bench import LoopbackPlatform
 
 
 def _setup(base_url: str, deliveries: int, channels: int, due_in: float) -> None:

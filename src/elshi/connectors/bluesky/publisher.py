@@ -9,8 +9,9 @@ import httpx
 
 from .._http import JSONObject, as_object, preliminary
 from ..errors import AuthError, ConnectorError, NotSent, OutcomeUnknown, Rejected
+from ..facts import PlatformFacts
 from ..protocol import BasePublisher
-from ..text import facet_json, find_facets
+from ..text import PlatformRules, facet_json, find_facets
 from ..types import Account, Delivery, Media, Message, Metrics, Published, Token
 from .tid import delivery_rkey
 from .xrpc import XrpcError, call, create_session, jwt_claims, refresh_session
@@ -29,8 +30,26 @@ class BlueskyPublisher(BasePublisher):
     """Settings: ``handle``, optional ``service`` (the PDS, default bsky.social) and ``appview`` (for
     metrics). Secret: ``app_password``. ``token`` holds the session; its ``scope`` holds the DID."""
 
-    platform: ClassVar[str] = "bluesky"
-    idempotent: ClassVar[bool] = True
+    # Idempotent: a record is created under an rkey derived from the delivery, never twice.
+    facts: ClassVar[PlatformFacts] = PlatformFacts(
+        "bluesky",
+        "Bluesky",
+        "app_password",
+        settings=("handle",),
+        secrets=("app_password",),
+        token=True,
+        idempotent=True,
+        rules=PlatformRules(
+            "bluesky",
+            300,
+            counting="graphemes",
+            max_bytes=3000,
+            max_media=4,
+            alt_text_max=2000,
+            max_image_bytes=1_000_000,
+            video_mime_types=(),
+        ),
+    )
 
     def __init__(self, client: httpx.Client, account: Account) -> None:
         super().__init__(client, account)
@@ -192,15 +211,6 @@ class BlueskyPublisher(BasePublisher):
         post = as_object(posts[0]) if isinstance(posts, list) and posts else {}
         if not post:
             raise Rejected(f"bluesky: post {remote_id} not found")
-
-        def count(key: str) -> int | None:
-            value = post.get(key)
-            return value if isinstance(value, int) else None
-
-        return Metrics(
-            fetched_at=datetime.now(UTC),
-            likes=count("likeCount"),
-            reposts=count("repostCount"),
-            replies=count("replyCount"),
-            quotes=count("quoteCount"),
+        return Metrics.from_counts(
+            post, likes="likeCount", reposts="repostCount", replies="replyCount", quotes="quoteCount"
         )

@@ -9,11 +9,19 @@ from typing import Any
 
 import httpx
 
-from .._http import JSONObject, check_status, json_object, send
-from ..errors import AuthError, Rejected
+from .._http import JsonApi, JSONObject, status_error
+from ..errors import AuthError, ConnectorError, Rejected
 from ..types import Token
 
-__all__ = ["XrpcError", "call", "create_session", "jwt_claims", "refresh_session", "session_token"]
+__all__ = [
+    "XrpcError",
+    "call",
+    "create_session",
+    "jwt_claims",
+    "refresh_session",
+    "session_token",
+    "xrpc_error",
+]
 
 _AUTH_ERRORS = {
     "ExpiredToken",
@@ -32,6 +40,20 @@ class XrpcError(Rejected):
         self.error = error
 
 
+def xrpc_error(platform: str, response: httpx.Response, body: JSONObject) -> ConnectorError | None:
+    """XRPC errors as :mod:`..errors`, with the error name kept: a refusal that is not about auth, rate
+    or the server is an :class:`XrpcError`, so that callers can tell ``RecordNotFound`` apart."""
+    if response.status_code < 400:
+        return None
+    error = str(body.get("error", ""))
+    detail = f"{error}: {body.get('message', '')}".strip(": ")
+    if error in _AUTH_ERRORS or response.status_code == 401:
+        return AuthError(f"{platform}: {detail}", status_code=response.status_code)
+    if response.status_code < 500 and response.status_code != 429:
+        return XrpcError(f"{platform}: {detail}", error=error, status_code=response.status_code)
+    return status_error(response, platform=platform, detail=detail)
+
+
 def call(
     client: httpx.Client,
     service: str,
@@ -44,31 +66,14 @@ def call(
     content: bytes | None = None,
     content_type: str | None = None,
 ) -> JSONObject:
-    """One XRPC request; XRPC errors become :mod:`..errors` with the error name kept."""
+    """One XRPC request to ``service`` (a PDS or an AppView)."""
     headers: dict[str, str] = {}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     if content_type:
         headers["Content-Type"] = content_type
-    request = client.build_request(
-        method,
-        f"{service.rstrip('/')}/xrpc/{nsid}",
-        params=params,
-        json=json_body,
-        content=content,
-        headers=headers,
-    )
-    response = send(client, request, platform="bluesky")
-    body = json_object(response, platform="bluesky")
-    if response.status_code >= 400:
-        error = str(body.get("error", ""))
-        detail = f"{error}: {body.get('message', '')}".strip(": ")
-        if error in _AUTH_ERRORS or response.status_code == 401:
-            raise AuthError(f"bluesky: {detail}", status_code=response.status_code)
-        if response.status_code < 500 and response.status_code != 429:
-            raise XrpcError(f"bluesky: {detail}", error=error, status_code=response.status_code)
-        check_status(response, platform="bluesky", detail=detail)
-    return body
+    api = JsonApi(client, "bluesky", base=f"{service.rstrip('/')}/xrpc", errors=xrpc_error)
+    return api.call(method, nsid, params=params, json=json_body, content=content, headers=headers)
 
 
 def jwt_claims(jwt: str) -> dict[str, Any]:

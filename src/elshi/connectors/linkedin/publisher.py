@@ -3,18 +3,17 @@ text via the Images API, social-action counts, refresh-token grant."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 from urllib.parse import quote
 
 import httpx
 
-from .._http import JSONObject, as_object, check_status, json_object, preliminary, send
-from ..errors import AuthError, OutcomeUnknown, Rejected
-from ..oauth import REFRESH_MARGIN, request_token
+from .._http import JsonApi, JSONObject, as_object, check_status, preliminary, send, status_error
+from ..errors import AuthError, ConnectorError, OutcomeUnknown, Rejected
+from ..facts import OAuthProvider, PlatformFacts
 from ..protocol import BasePublisher
-from ..text import escape_little_text
-from ..types import Delivery, Media, Metrics, Published, Token
+from ..text import PlatformRules, escape_little_text
+from ..types import Account, Delivery, Media, Metrics, Published
 
 __all__ = ["API", "DEFAULT_VERSION", "TOKEN_URL", "LinkedInPublisher"]
 
@@ -24,12 +23,37 @@ TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"  # noqa: S105 - a UR
 DEFAULT_VERSION = "202510"
 
 
+def _error(platform: str, response: httpx.Response, body: JSONObject) -> ConnectorError | None:
+    """A revoked or expired token may come with any status; LinkedIn names it in ``code``."""
+    if response.status_code < 400:
+        return None
+    if body.get("code") in ("REVOKED_ACCESS_TOKEN", "EXPIRED_ACCESS_TOKEN"):
+        return AuthError(f"{platform}: {body.get('message')}", status_code=response.status_code)
+    return status_error(response, platform=platform, detail=str(body.get("message", "")))
+
+
 class LinkedInPublisher(BasePublisher):
     """Settings: ``author`` (``urn:li:organization:…`` or ``urn:li:person:…``), optional
     ``linkedin_version``. Secrets: ``client_id``, ``client_secret`` (for refresh)."""
 
-    platform: ClassVar[str] = "linkedin"
-    idempotent: ClassVar[bool] = False
+    facts: ClassVar[PlatformFacts] = PlatformFacts(
+        "linkedin",
+        "LinkedIn",
+        "oauth2",
+        settings=("author",),
+        secrets=("client_id", "client_secret"),
+        token=True,
+        rules=PlatformRules("linkedin", 3000, max_media=1, alt_text_max=4086),
+        oauth=OAuthProvider(
+            "https://www.linkedin.com/oauth/v2/authorization",
+            TOKEN_URL,
+            ("w_organization_social", "r_organization_social"),
+        ),
+    )
+
+    def __init__(self, client: httpx.Client, account: Account) -> None:
+        super().__init__(client, account)
+        self.api = JsonApi(client, self.platform, base=API, headers=self._headers, errors=_error)
 
     def _headers(self) -> dict[str, str]:
         return {
@@ -38,49 +62,22 @@ class LinkedInPublisher(BasePublisher):
             "X-Restli-Protocol-Version": "2.0.0",
         }
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        response = send(
-            self.client,
-            self.client.build_request(method, url, headers=self._headers(), **kwargs),
-            platform="linkedin",
-        )
-        if response.status_code >= 400:
-            body = json_object(response, platform="linkedin")
-            if body.get("code") in ("REVOKED_ACCESS_TOKEN", "EXPIRED_ACCESS_TOKEN"):
-                raise AuthError(f"linkedin: {body.get('message')}", status_code=response.status_code)
-            check_status(response, platform="linkedin", detail=str(body.get("message", "")))
-        return response
-
-    def refresh_if_needed(self, now: datetime) -> Token | None:
-        token = self.token
-        if token is None or not token.expires_within(REFRESH_MARGIN, now):
-            return None
-        if not token.refresh_token:
-            raise AuthError("linkedin: token expires and there is no refresh token: reconnect the channel")
-        form = {
-            "grant_type": "refresh_token",
-            "refresh_token": token.refresh_token,
-            "client_id": self.account.secret("client_id"),
-            "client_secret": self.account.secret("client_secret"),
-        }
-        self.token = request_token(self.client, TOKEN_URL, form, platform="linkedin", previous=token, now=now)
-        return self.token
-
     def upload(self, media: Media) -> str:
         """Initialize an image upload for the author, PUT the bytes, return the image URN."""
         if media.kind != "image":
             raise Rejected("linkedin: this connector uploads images only")
         author = self.account.setting("author")
-        response = self._send(
+        body = self.api.call(
             "POST",
-            f"{API}/images",
+            "/images",
             params={"action": "initializeUpload"},
             json={"initializeUploadRequest": {"owner": author}},
         )
-        value = as_object(json_object(response, platform="linkedin").get("value"))
+        value = as_object(body.get("value"))
         upload_url, image = value.get("uploadUrl"), value.get("image")
         if not isinstance(upload_url, str) or not isinstance(image, str):
             raise Rejected("linkedin: image upload was not initialized")
+        # The upload URL takes the bytes with the bearer token only, not the Rest.li headers.
         put = self.client.build_request(
             "PUT",
             upload_url,
@@ -112,7 +109,10 @@ class LinkedInPublisher(BasePublisher):
             post["content"] = {"media": {"id": image, "altText": item.alt_text}}
         elif message.link:
             post["content"] = {"article": {"source": message.link, "title": message.title or message.link}}
-        response = self._send("POST", f"{API}/posts", json=post)
+        response = self.api.send("POST", "/posts", json=post)
+        if response.status_code >= 400:
+            # The URN comes in a header; the body (empty on success) is read only to explain a refusal.
+            self.api.read(response)
         urn = response.headers.get("x-restli-id") or response.headers.get("x-linkedin-id")
         if not urn:
             raise OutcomeUnknown("linkedin: post accepted without an id")
@@ -124,15 +124,9 @@ class LinkedInPublisher(BasePublisher):
         author = self.account.setting("author")
         if author.startswith("urn:li:organization:"):
             return self._share_statistics(author, remote_id)
-        response = self._send("GET", f"{API}/socialActions/{quote(remote_id, safe='')}")
-        body = json_object(response, platform="linkedin")
-        likes = as_object(body.get("likesSummary")).get("totalLikes")
-        comments = as_object(body.get("commentsSummary")).get("aggregatedTotalComments")
-        return Metrics(
-            fetched_at=datetime.now(UTC),
-            likes=likes if isinstance(likes, int) else None,
-            replies=comments if isinstance(comments, int) else None,
-        )
+        body = self.api.call("GET", f"/socialActions/{quote(remote_id, safe='')}")
+        summaries = {**as_object(body.get("likesSummary")), **as_object(body.get("commentsSummary"))}
+        return Metrics.from_counts(summaries, likes="totalLikes", replies="aggregatedTotalComments")
 
     def _share_statistics(self, organization: str, remote_id: str) -> Metrics:
         kind = "ugcPosts" if remote_id.startswith("urn:li:ugcPost:") else "shares"
@@ -141,20 +135,13 @@ class LinkedInPublisher(BasePublisher):
             f"q=organizationalEntity&organizationalEntity={quote(organization, safe='')}"
             f"&{kind}=List({quote(remote_id, safe='')})"
         )
-        response = self._send("GET", f"{API}/organizationalEntityShareStatistics?{query}")
-        elements = json_object(response, platform="linkedin").get("elements")
+        elements = self.api.call("GET", f"/organizationalEntityShareStatistics?{query}").get("elements")
         first = as_object(elements[0]) if isinstance(elements, list) and elements else {}
-        stats = as_object(first.get("totalShareStatistics"))
-
-        def count(key: str) -> int | None:
-            value = stats.get(key)
-            return value if isinstance(value, int) else None
-
-        return Metrics(
-            fetched_at=datetime.now(UTC),
-            likes=count("likeCount"),
-            replies=count("commentCount"),
-            reposts=count("shareCount"),
-            views=count("impressionCount"),
-            link_clicks=count("clickCount"),
+        return Metrics.from_counts(
+            as_object(first.get("totalShareStatistics")),
+            likes="likeCount",
+            replies="commentCount",
+            reposts="shareCount",
+            views="impressionCount",
+            link_clicks="clickCount",
         )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from .._http import check_status, json_object, send
+from .._http import JsonApi
 from ..errors import Rejected
 from ..oauth import Pkce, authorization_url, request_token
 from ..types import Token
@@ -41,11 +41,7 @@ def register_app(
     form = {"client_name": client_name, "redirect_uris": redirect_uri, "scopes": scopes}
     if website:
         form["website"] = website
-    response = send(
-        client, client.build_request("POST", f"{base_url}/api/v1/apps", data=form), platform="mastodon"
-    )
-    body = json_object(response, platform="mastodon")
-    check_status(response, platform="mastodon", detail=str(body.get("error", "")))
+    body = JsonApi(client, "mastodon", base=base_url).call("POST", "/api/v1/apps", data=form)
     client_id, client_secret = body.get("client_id"), body.get("client_secret")
     if not isinstance(client_id, str) or not isinstance(client_secret, str):
         raise Rejected("mastodon: app registration answered without client credentials")

@@ -6,13 +6,13 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import httpx
 
-from .._http import JSONObject, check_status, json_object, preliminary, send
+from .._http import JsonApi, JSONObject, preliminary
 from ..errors import OutcomeUnknown, Rejected
+from ..facts import PlatformFacts
 from ..protocol import BasePublisher
 from ..text import PlatformRules, mastodon_rules
 from ..types import Account, Delivery, Media, Metrics, Published
@@ -23,14 +23,11 @@ __all__ = ["MastodonPublisher", "clear_instance_cache", "fetch_instance"]
 def fetch_instance(client: httpx.Client, base_url: str) -> JSONObject:
     """The instance's configuration (limits, media types): ``GET /api/v2/instance``, or ``/api/v1/instance``
     on servers older than Mastodon 4.0 (and Pleroma/Akkoma, whose ``max_toot_chars`` is mapped in)."""
-    base_url = base_url.rstrip("/")
-    response = send(client, client.build_request("GET", f"{base_url}/api/v2/instance"), platform="mastodon")
+    api = JsonApi(client, "mastodon", base=base_url)
+    response = api.send("GET", "/api/v2/instance")
     if response.status_code == 404:
-        response = send(
-            client, client.build_request("GET", f"{base_url}/api/v1/instance"), platform="mastodon"
-        )
-    body = json_object(response, platform="mastodon")
-    check_status(response, platform="mastodon", detail=str(body.get("error", "")))
+        response = api.send("GET", "/api/v1/instance")
+    body = api.read(response)
     limit = body.get("max_toot_chars")
     if isinstance(limit, int) and "configuration" not in body:
         body["configuration"] = {"statuses": {"max_characters": limit}}
@@ -62,9 +59,19 @@ def _cached_instance_rules(client: httpx.Client, base_url: str) -> PlatformRules
 class MastodonPublisher(BasePublisher):
     """Settings: ``base_url`` (the instance), optional ``visibility`` (default ``public``)."""
 
-    platform: ClassVar[str] = "mastodon"
-    # Mastodon keeps Idempotency-Key for an hour: a re-send within it returns the same status.
-    idempotent: ClassVar[bool] = True
+    # Mastodon keeps Idempotency-Key for an hour: a re-send within it returns the same status. The
+    # rules are Mastodon's defaults; a channel's own come from its instance (see ``rules``).
+    facts: ClassVar[PlatformFacts] = PlatformFacts(
+        "mastodon",
+        "Mastodon",
+        "mastodon_app",
+        settings=("base_url",),
+        token=True,
+        idempotent=True,
+        rules=PlatformRules(
+            "mastodon", 500, counting="mastodon", max_media=4, alt_text_max=1500, max_videos=1
+        ),
+    )
     media_poll_attempts: ClassVar[int] = 30
 
     def __init__(
@@ -74,6 +81,7 @@ class MastodonPublisher(BasePublisher):
         self.base_url = account.setting("base_url").rstrip("/")
         self.sleep = sleep
         self._rules: PlatformRules | None = None
+        self.api = JsonApi(client, self.platform, base=self.base_url, headers=self.bearer)
 
     def rules(self) -> PlatformRules:
         """The instance's limits: from the channel's stored ``rules_json`` setting when present, else
@@ -86,18 +94,11 @@ class MastodonPublisher(BasePublisher):
                 self._rules = _cached_instance_rules(self.client, self.base_url)
         return self._rules
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> JSONObject:
-        request = self.client.build_request(method, f"{self.base_url}{path}", headers=self.bearer(), **kwargs)
-        response = send(self.client, request, platform="mastodon")
-        body = json_object(response, platform="mastodon")
-        check_status(response, platform="mastodon", detail=str(body.get("error", "")))
-        return body
-
     def upload(self, media: Media) -> str:
         """``POST /api/v2/media``; a 202 means still processing, so poll until it has a URL."""
         files = {"file": (media.filename, media.require_data(), media.mime_type)}
         data = {"description": media.alt_text} if media.alt_text else {}
-        body = self._call("POST", "/api/v2/media", files=files, data=data)
+        body = self.api.call("POST", "/api/v2/media", files=files, data=data)
         media_id = str(body.get("id", ""))
         if not media_id:
             raise Rejected("mastodon: media upload answered without an id")
@@ -107,7 +108,7 @@ class MastodonPublisher(BasePublisher):
             if attempts > self.media_poll_attempts:
                 raise Rejected(f"mastodon: media {media_id} still processing, giving up")
             self.sleep(1.0)
-            body = self._call("GET", f"/api/v1/media/{media_id}")
+            body = self.api.call("GET", f"/api/v1/media/{media_id}")
         return media_id
 
     def publish(self, delivery: Delivery) -> Published:
@@ -123,13 +124,9 @@ class MastodonPublisher(BasePublisher):
             payload["media_ids"] = media_ids
         if message.language:
             payload["language"] = message.language
-        headers = {**self.bearer(), "Idempotency-Key": delivery.key}
-        request = self.client.build_request(
-            "POST", f"{self.base_url}/api/v1/statuses", json=payload, headers=headers
+        body = self.api.call(
+            "POST", "/api/v1/statuses", json=payload, headers={"Idempotency-Key": delivery.key}
         )
-        response = send(self.client, request, platform="mastodon")
-        body = json_object(response, platform="mastodon")
-        check_status(response, platform="mastodon", detail=str(body.get("error", "")))
         status_id = body.get("id")
         if not isinstance(status_id, str):
             raise OutcomeUnknown("mastodon: status accepted without an id")
@@ -137,16 +134,10 @@ class MastodonPublisher(BasePublisher):
         return Published(remote_id=status_id, url=url if isinstance(url, str) else None)
 
     def fetch_metrics(self, remote_id: str) -> Metrics:
-        body = self._call("GET", f"/api/v1/statuses/{remote_id}")
-
-        def count(key: str) -> int | None:
-            value = body.get(key)
-            return value if isinstance(value, int) else None
-
-        return Metrics(
-            fetched_at=datetime.now(UTC),
-            likes=count("favourites_count"),
-            reposts=count("reblogs_count"),
-            replies=count("replies_count"),
-            quotes=count("quotes_count"),
+        return Metrics.from_counts(
+            self.api.call("GET", f"/api/v1/statuses/{remote_id}"),
+            likes="favourites_count",
+            reposts="reblogs_count",
+            replies="replies_count",
+            quotes="quotes_count",
         )

@@ -6,26 +6,38 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import ClassVar
 
 import httpx
 
 from .._http import as_object, preliminary
 from ..errors import OutcomeUnknown, Rejected
+from ..facts import PlatformFacts
 from ..protocol import BasePublisher
+from ..text import PlatformRules
 from ..types import Account, Delivery, Media, Metrics, Published
-from .graph import FACEBOOK, FACEBOOK_VIDEO, GraphClient
+from .graph import FACEBOOK, FACEBOOK_VIDEO, META_APP, GraphClient
 
 __all__ = ["FacebookPagePublisher"]
+
+_SUMMARIES = ("reactions", "comments")
 
 
 class FacebookPagePublisher(BasePublisher):
     """Settings: ``page_id``. ``token``: the Page access token (from a long-lived user token it does
     not expire)."""
 
-    platform: ClassVar[str] = "facebook"
-    idempotent: ClassVar[bool] = False
+    # A Page token can be pasted; the ministry's Meta app connects through Facebook Login instead and
+    # keeps the long-lived token (see .connect, whose scopes are shared with Instagram).
+    facts: ClassVar[PlatformFacts] = PlatformFacts(
+        "facebook",
+        "Facebook Page",
+        "facebook_login",
+        settings=("page_id",),
+        optional_secrets=META_APP,
+        token=True,
+        rules=PlatformRules("facebook", 63206, max_media=10),
+    )
 
     def __init__(
         self, client: httpx.Client, account: Account, *, sleep: Callable[[float], None] = time.sleep
@@ -101,15 +113,10 @@ class FacebookPagePublisher(BasePublisher):
         body = self.graph.get(
             remote_id, fields="reactions.summary(total_count),comments.summary(total_count),shares"
         )
-
-        def total(key: str) -> int | None:
-            value = as_object(as_object(body.get(key)).get("summary")).get("total_count")
-            return value if isinstance(value, int) else None
-
+        counts = {
+            key: as_object(as_object(body.get(key)).get("summary")).get("total_count") for key in _SUMMARIES
+        }
         shares = as_object(body.get("shares")).get("count")
-        return Metrics(
-            fetched_at=datetime.now(UTC),
-            likes=total("reactions"),
-            replies=total("comments"),
-            reposts=shares if isinstance(shares, int) else 0,
-        )
+        # Meta leaves ``shares`` out for a post nobody has shared: that is none, not unknown.
+        counts["shares"] = shares if isinstance(shares, int) else 0
+        return Metrics.from_counts(counts, likes="reactions", replies="comments", reposts="shares")

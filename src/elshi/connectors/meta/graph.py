@@ -12,13 +12,14 @@ from typing import Any
 
 import httpx
 
-from .._http import JSONObject, as_object, json_object, send
+from .._http import JsonApi, JSONObject, as_object
 from ..errors import AuthError, ConnectorError, NotSent, OutcomeUnknown, RateLimited, Rejected
 
 __all__ = [
     "FACEBOOK",
     "FACEBOOK_VIDEO",
     "INSTAGRAM",
+    "META_APP",
     "THREADS",
     "GraphClient",
     "graph_error",
@@ -30,12 +31,15 @@ FACEBOOK = "https://graph.facebook.com/v24.0"
 FACEBOOK_VIDEO = "https://graph-video.facebook.com/v24.0"  # video uploads have their own host
 INSTAGRAM = FACEBOOK  # Instagram API with Facebook Login lives on the same host
 THREADS = "https://graph.threads.net/v1.0"
+# The ministry's Meta app, which a channel may hold to connect through Facebook Login (or Threads'
+# consent) instead of a pasted token.
+META_APP = ("app_id", "app_secret")
 
 _RATE_CODES = {4, 17, 32, 613, 80001, 80002}  # app, user, page and business use limits
 _PUBLISH_LIMIT_SUBCODES = {2207042}  # Instagram: content publishing limit reached
 
 
-def graph_error(platform: str, response: httpx.Response, body: JSONObject) -> Exception | None:
+def graph_error(platform: str, response: httpx.Response, body: JSONObject) -> ConnectorError | None:
     """The error a Graph answer means, or None for success."""
     error = as_object(body.get("error"))
     if response.status_code < 400 and not error:
@@ -57,8 +61,9 @@ def graph_error(platform: str, response: httpx.Response, body: JSONObject) -> Ex
     return Rejected(text, status_code=response.status_code)
 
 
-class GraphClient:
-    """One account's view of a Graph API: ``get``/``post`` with the bearer token."""
+class GraphClient(JsonApi):
+    """One account's view of a Graph API: ``get``/``post`` with the bearer token, errors read from
+    Graph's codes."""
 
     def __init__(
         self,
@@ -69,18 +74,12 @@ class GraphClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """``token`` None for calls that authenticate otherwise (token exchanges with the app secret)."""
-        self.client, self.base, self.platform, self.sleep = client, base.rstrip("/"), platform, sleep
-        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+        bearer = {"Authorization": f"Bearer {token}"} if token else {}
+        super().__init__(client, platform, base=base, headers=lambda: bearer, errors=graph_error)
+        self.sleep = sleep
 
     def request(self, method: str, path: str, **kwargs: Any) -> JSONObject:
-        url = path if path.startswith("https://") else f"{self.base}/{path.lstrip('/')}"
-        request = self.client.build_request(method, url, headers=self._headers, **kwargs)
-        response = send(self.client, request, platform=self.platform)
-        body = json_object(response, platform=self.platform)
-        error = graph_error(self.platform, response, body)
-        if error is not None:
-            raise error
-        return body
+        return self.call(method, path, **kwargs)
 
     def get(self, path: str, **params: str) -> JSONObject:
         return self.request("GET", path, params=params)

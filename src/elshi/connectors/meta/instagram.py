@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 import httpx
 
 from .._http import preliminary
 from ..errors import RateLimited
+from ..facts import PlatformFacts
 from ..oauth import parse_token
 from ..protocol import BasePublisher
+from ..text import PlatformRules
 from ..types import Account, Delivery, Media, Message, Metrics, Published, Token
-from .graph import INSTAGRAM, GraphClient, permalink, publish_container, quota
+from .graph import INSTAGRAM, META_APP, GraphClient, permalink, publish_container, quota
 
 __all__ = ["InstagramPublisher"]
 
@@ -30,8 +32,23 @@ class InstagramPublisher(BasePublisher):
     connected with Instagram Login (default: Facebook Login's host). ``token``: a user or Page token
     with the content-publish permission; Instagram Login tokens (60 days) are refreshed here."""
 
-    platform: ClassVar[str] = "instagram"
-    idempotent: ClassVar[bool] = False
+    facts: ClassVar[PlatformFacts] = PlatformFacts(
+        "instagram",
+        "Instagram",
+        "facebook_login",
+        settings=("ig_user_id",),
+        optional_secrets=META_APP,
+        token=True,
+        rules=PlatformRules(
+            "instagram",
+            2200,
+            max_media=10,
+            media_required=True,
+            image_mime_types=("image/jpeg",),
+            video_mime_types=("video/mp4", "video/quicktime"),
+            mix_images_and_video=True,
+        ),
+    )
 
     def __init__(
         self, client: httpx.Client, account: Account, *, sleep: Callable[[float], None] = time.sleep
@@ -98,9 +115,4 @@ class InstagramPublisher(BasePublisher):
 
     def fetch_metrics(self, remote_id: str) -> Metrics:
         body = self.graph.get(remote_id, fields="like_count,comments_count")
-        likes, comments = body.get("like_count"), body.get("comments_count")
-        return Metrics(
-            fetched_at=datetime.now(UTC),
-            likes=likes if isinstance(likes, int) else None,
-            replies=comments if isinstance(comments, int) else None,
-        )
+        return Metrics.from_counts(body, likes="like_count", replies="comments_count")

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 import httpx
 
 from .._http import as_object, preliminary
 from ..errors import AuthError, RateLimited
+from ..facts import OAuthProvider, PlatformFacts
 from ..oauth import parse_token
 from ..protocol import BasePublisher
+from ..text import PlatformRules
 from ..types import Account, Delivery, Media, Message, Metrics, Published, Token
-from .graph import THREADS, GraphClient, permalink, publish_container, quota
+from .graph import META_APP, THREADS, GraphClient, permalink, publish_container, quota
 
 __all__ = ["ThreadsPublisher"]
 
@@ -24,10 +26,25 @@ _REFRESH_AHEAD = timedelta(days=7)
 
 
 class ThreadsPublisher(BasePublisher):
-    """Settings: ``threads_user_id``. ``token``: a long-lived Threads user token."""
+    """Settings: ``threads_user_id``. ``token``: a long-lived Threads user token. Connected by the plain
+    authorization-code flow, then exchanged for a long-lived token (:mod:`.connect`), which is renewed
+    with Threads' own grant rather than a refresh token (``refresh_if_needed``)."""
 
-    platform: ClassVar[str] = "threads"
-    idempotent: ClassVar[bool] = False
+    facts: ClassVar[PlatformFacts] = PlatformFacts(
+        "threads",
+        "Threads",
+        "oauth2",
+        settings=("threads_user_id",),
+        optional_secrets=META_APP,
+        token=True,
+        rules=PlatformRules("threads", 500, counting="threads", max_media=20, mix_images_and_video=True),
+        oauth=OAuthProvider(
+            "https://threads.net/oauth/authorize",
+            "https://graph.threads.net/oauth/access_token",
+            ("threads_basic", "threads_content_publish", "threads_manage_insights"),
+            scope_separator=",",
+        ),
+    )
 
     def __init__(
         self, client: httpx.Client, account: Account, *, sleep: Callable[[float], None] = time.sleep
@@ -107,11 +124,6 @@ class ThreadsPublisher(BasePublisher):
             )
             if isinstance(item.get("name"), str) and isinstance(first.get("value"), int):
                 values[str(item["name"])] = int(first["value"])
-        return Metrics(
-            fetched_at=datetime.now(UTC),
-            views=values.get("views"),
-            likes=values.get("likes"),
-            replies=values.get("replies"),
-            reposts=values.get("reposts"),
-            quotes=values.get("quotes"),
+        return Metrics.from_counts(
+            values, views="views", likes="likes", replies="replies", reposts="reposts", quotes="quotes"
         )

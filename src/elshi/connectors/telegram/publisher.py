@@ -12,9 +12,11 @@ from typing import Any, ClassVar
 
 import httpx
 
-from .._http import JSONObject, as_object, json_object, send
-from ..errors import AuthError, NotSent, OutcomeUnknown, RateLimited, Rejected
+from .._http import JsonApi, JSONObject, as_object
+from ..errors import AuthError, ConnectorError, NotSent, OutcomeUnknown, RateLimited, Rejected
+from ..facts import PlatformFacts
 from ..protocol import BasePublisher
+from ..text import PlatformRules
 from ..types import Account, Delivery, Media, Message, Published
 
 __all__ = ["TelegramPublisher"]
@@ -27,8 +29,23 @@ class TelegramPublisher(BasePublisher):
     server). Secret: ``bot_token``. A short ``retry_after`` is waited out here (the message was
     refused, so sending it again cannot duplicate it); a long one is raised as ``RateLimited``."""
 
-    platform: ClassVar[str] = "telegram"
-    idempotent: ClassVar[bool] = False
+    facts: ClassVar[PlatformFacts] = PlatformFacts(
+        "telegram",
+        "Telegram channel",
+        "bot_token",
+        settings=("chat_id",),
+        secrets=("bot_token",),
+        metrics=False,
+        rules=PlatformRules(
+            "telegram",
+            4096,
+            counting="utf16",
+            caption_max_length=1024,
+            max_media=10,
+            max_image_bytes=10 * 1024 * 1024,
+            mix_images_and_video=True,
+        ),
+    )
     max_inline_wait_s: ClassVar[float] = 5.0
     max_attempts: ClassVar[int] = 3
 
@@ -42,20 +59,20 @@ class TelegramPublisher(BasePublisher):
 
     def method(self, name: str, *, data: dict[str, str], files: dict[str, Any] | None = None) -> Any:
         """Call one Bot API method, honouring ``retry_after``; returns its ``result``."""
-        url = f"{self.api_base}/bot{self.account.secret('bot_token')}/{name}"
+        api = JsonApi(
+            self.client,
+            self.platform,
+            base=f"{self.api_base}/bot{self.account.secret('bot_token')}",
+            errors=_error,
+        )
         for attempt in range(1, self.max_attempts + 1):
-            request = self.client.build_request("POST", url, data=data, files=files)
-            response = send(self.client, request, platform="telegram")
-            body = json_object(response, platform="telegram")
-            if body.get("ok") is True:
-                return body.get("result")
-            error = _error(response, body)
-            if isinstance(error, RateLimited) and attempt < self.max_attempts:
+            try:
+                return api.call("POST", name, data=data, files=files).get("result")
+            except RateLimited as error:
                 wait = error.retry_after or 1.0
-                if wait <= self.max_inline_wait_s:
-                    self.sleep(wait)
-                    continue
-            raise error
+                if attempt == self.max_attempts or wait > self.max_inline_wait_s:
+                    raise
+                self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def publish(self, delivery: Delivery) -> Published:
@@ -105,10 +122,14 @@ class TelegramPublisher(BasePublisher):
         return self.method("sendMediaGroup", data=data, files=files or None)
 
 
-def _error(response: httpx.Response, body: JSONObject) -> Exception:
+def _error(platform: str, response: httpx.Response, body: JSONObject) -> ConnectorError | None:
+    """Every Bot API answer says ``ok``; a refusal carries its own ``error_code``, which may differ
+    from the HTTP status."""
+    if body.get("ok") is True:
+        return None
     code = body.get("error_code")
     status = code if isinstance(code, int) else response.status_code
-    text = f"telegram: {body.get('description') or f'HTTP {response.status_code}'}"
+    text = f"{platform}: {body.get('description') or f'HTTP {response.status_code}'}"
     retry_after = as_object(body.get("parameters")).get("retry_after")
     if status == 429:
         return RateLimited(

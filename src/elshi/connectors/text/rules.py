@@ -1,4 +1,5 @@
-"""Per-platform rules for text and media, as one pure validation the composer reuses."""
+"""Rules for text and media, as one pure validation the composer reuses; each platform's own limits
+are declared with its publisher (``facts.rules``) and collected in :data:`RULES`."""
 
 from __future__ import annotations
 
@@ -65,67 +66,10 @@ class PlatformRules:
         return cls(**values)
 
 
-RULES: dict[str, PlatformRules] = {
-    rules.platform: rules
-    for rules in (
-        PlatformRules("x", 280, counting="x", max_media=4, max_image_bytes=5 * 1024 * 1024, max_videos=1),
-        PlatformRules(
-            "bluesky",
-            300,
-            counting="graphemes",
-            max_bytes=3000,
-            max_media=4,
-            alt_text_max=2000,
-            max_image_bytes=1_000_000,
-            video_mime_types=(),
-        ),
-        PlatformRules("mastodon", 500, counting="mastodon", max_media=4, alt_text_max=1500, max_videos=1),
-        PlatformRules(
-            "telegram",
-            4096,
-            counting="utf16",
-            caption_max_length=1024,
-            max_media=10,
-            max_image_bytes=10 * 1024 * 1024,
-            mix_images_and_video=True,
-        ),
-        PlatformRules("linkedin", 3000, max_media=1, alt_text_max=4086),
-        PlatformRules("threads", 500, counting="threads", max_media=20, mix_images_and_video=True),
-        PlatformRules(
-            "instagram",
-            2200,
-            max_media=10,
-            media_required=True,
-            image_mime_types=("image/jpeg",),
-            video_mime_types=("video/mp4", "video/quicktime"),
-            mix_images_and_video=True,
-        ),
-        PlatformRules("facebook", 63206, max_media=10),
-        PlatformRules(
-            "tiktok",
-            2200,
-            counting="utf16",
-            max_media=1,
-            media_required=True,
-            video_required=True,
-            video_mime_types=("video/mp4", "video/quicktime", "video/webm"),
-            image_mime_types=(),
-        ),
-        PlatformRules(
-            "youtube",
-            5000,
-            counting="codepoints",
-            max_bytes=5000,
-            max_media=1,
-            media_required=True,
-            video_required=True,
-            title_max_length=100,
-            image_mime_types=(),
-            video_mime_types=("video/mp4", "video/quicktime", "video/webm"),
-        ),
-        PlatformRules("webhook", 1_000_000, max_media=100, mix_images_and_video=True),
-    )
-}
+RULES: dict[str, PlatformRules] = {}
+"""Each platform's default rules, as declared in its publisher's ``facts`` (see
+:mod:`elshi.connectors.facts`); filled when :mod:`elshi.connectors` registers its platforms, which
+importing this module always does first, since it is part of that package."""
 
 
 def rules_for(platform: str) -> PlatformRules:

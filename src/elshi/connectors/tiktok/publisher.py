@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import httpx
 
-from .._http import JSONObject, as_object, check_status, json_object, preliminary, send
+from .._http import JsonApi, JSONObject, as_object, check_status, preliminary, send
 from ..errors import AuthError, ConnectorError, NotSent, RateLimited, Rejected
-from ..oauth import REFRESH_MARGIN, request_token
+from ..facts import OAuthProvider, PlatformFacts
 from ..protocol import BasePublisher
-from ..types import Account, Delivery, Metrics, Published, Token
+from ..text import PlatformRules
+from ..types import Account, Delivery, Metrics, Published
 
 __all__ = ["API", "CHUNK_BYTES", "TikTokPublisher", "chunk_spans"]
 
@@ -32,20 +32,21 @@ _RATE_CODES = {
 }
 
 
-def _check(response: httpx.Response, body: JSONObject) -> None:
-    """TikTok answers ``{"data": ..., "error": {"code": "ok" | ..., "message", "log_id"}}``."""
+def _error(platform: str, response: httpx.Response, body: JSONObject) -> ConnectorError | None:
+    """TikTok answers ``{"data": ..., "error": {"code": "ok" | ..., "message", "log_id"}}``, and may
+    name an error beside a 200."""
     error = as_object(body.get("error"))
     code = str(error.get("code") or "")
     if response.status_code < 400 and code in ("", "ok"):
-        return
-    text = f"tiktok: {code}: {error.get('message') or ''}".rstrip(": ")
+        return None
+    text = f"{platform}: {code}: {error.get('message') or ''}".rstrip(": ")
     if code in _AUTH_CODES or response.status_code == 401:
-        raise AuthError(text, status_code=response.status_code)
+        return AuthError(text, status_code=response.status_code)
     if code in _RATE_CODES or response.status_code == 429:
-        raise RateLimited(text, status_code=response.status_code)
+        return RateLimited(text, status_code=response.status_code)
     if response.status_code >= 500 or code == "internal_error":
-        raise NotSent(text, status_code=response.status_code)
-    raise Rejected(text, status_code=response.status_code)
+        return NotSent(text, status_code=response.status_code)
+    return Rejected(text, status_code=response.status_code)
 
 
 def chunk_spans(size: int, chunk: int = CHUNK_BYTES) -> tuple[int, list[tuple[int, int]]]:
@@ -63,8 +64,30 @@ class TikTokPublisher(BasePublisher):
     """Settings: optional ``privacy_level`` (else the most public the creator allows). Secrets:
     ``client_key``, ``client_secret`` (for refresh). ``token``: the user token (24 hours) + refresh."""
 
-    platform: ClassVar[str] = "tiktok"
-    idempotent: ClassVar[bool] = False
+    facts: ClassVar[PlatformFacts] = PlatformFacts(
+        "tiktok",
+        "TikTok",
+        "oauth2",
+        secrets=("client_key", "client_secret"),
+        token=True,
+        rules=PlatformRules(
+            "tiktok",
+            2200,
+            counting="utf16",
+            max_media=1,
+            media_required=True,
+            video_required=True,
+            video_mime_types=("video/mp4", "video/quicktime", "video/webm"),
+            image_mime_types=(),
+        ),
+        oauth=OAuthProvider(
+            "https://www.tiktok.com/v2/auth/authorize/",
+            f"{API}/oauth/token/",
+            ("user.info.basic", "video.publish", "video.list"),
+            scope_separator=",",
+            client_id_name="client_key",
+        ),
+    )
     poll_attempts: ClassVar[int] = 30
 
     def __init__(
@@ -72,33 +95,13 @@ class TikTokPublisher(BasePublisher):
     ):
         super().__init__(client, account)
         self.sleep = sleep
+        self.api = JsonApi(client, self.platform, base=API, headers=self._headers, errors=_error)
+
+    def _headers(self) -> dict[str, str]:
+        return {**self.bearer(), "Content-Type": "application/json; charset=UTF-8"}
 
     def _post(self, path: str, payload: JSONObject, params: dict[str, str] | None = None) -> JSONObject:
-        headers = {**self.bearer(), "Content-Type": "application/json; charset=UTF-8"}
-        request = self.client.build_request(
-            "POST", f"{API}{path}", json=payload, params=params, headers=headers
-        )
-        response = send(self.client, request, platform="tiktok")
-        body = json_object(response, platform="tiktok")
-        _check(response, body)
-        return as_object(body.get("data"))
-
-    def refresh_if_needed(self, now: datetime) -> Token | None:
-        token = self.token
-        if token is None or not token.expires_within(REFRESH_MARGIN, now):
-            return None
-        if not token.refresh_token:
-            raise AuthError("tiktok: token expires and there is no refresh token: reconnect the channel")
-        form = {
-            "client_key": self.account.secret("client_key"),
-            "client_secret": self.account.secret("client_secret"),
-            "grant_type": "refresh_token",
-            "refresh_token": token.refresh_token,
-        }
-        self.token = request_token(
-            self.client, f"{API}/oauth/token/", form, platform="tiktok", previous=token, now=now
-        )
-        return self.token
+        return as_object(self.api.call("POST", path, json=payload, params=params).get("data"))
 
     def creator_info(self) -> JSONObject:
         return self._post("/post/publish/creator_info/query/", {})
@@ -183,18 +186,9 @@ class TikTokPublisher(BasePublisher):
             params={"fields": "id,like_count,comment_count,share_count,view_count"},
         )
         videos = data.get("videos")
-        video: dict[str, Any] = as_object(videos[0]) if isinstance(videos, list) and videos else {}
+        video = as_object(videos[0]) if isinstance(videos, list) and videos else {}
         if not video:
             raise Rejected(f"tiktok: video {remote_id} not found")
-
-        def count(key: str) -> int | None:
-            value = video.get(key)
-            return value if isinstance(value, int) else None
-
-        return Metrics(
-            fetched_at=datetime.now(UTC),
-            likes=count("like_count"),
-            replies=count("comment_count"),
-            reposts=count("share_count"),
-            views=count("view_count"),
+        return Metrics.from_counts(
+            video, likes="like_count", replies="comment_count", reposts="share_count", views="view_count"
         )

@@ -10,8 +10,10 @@ from typing import ClassVar
 
 import httpx
 
-from .._http import JSONObject, as_object, check_status, send
+from .._http import JsonApi, JSONObject, as_object, error_field
+from ..facts import PlatformFacts
 from ..protocol import BasePublisher
+from ..text import PlatformRules
 from ..types import Account, Delivery, Published
 from .signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
@@ -57,8 +59,16 @@ class WebhookPublisher(BasePublisher):
     ``X-Elshi-Delivery`` (also sent as ``Idempotency-Key``) as unique, and may answer
     ``{"id": ..., "url": ...}``; otherwise the delivery key is the remote id."""
 
-    platform: ClassVar[str] = "webhook"
-    idempotent: ClassVar[bool] = False  # only the receiver can promise it
+    # Not idempotent: only the receiver can promise it.
+    facts: ClassVar[PlatformFacts] = PlatformFacts(
+        "webhook",
+        "Webhook",
+        "shared_secret",
+        settings=("url",),
+        secrets=("secret",),
+        metrics=False,
+        rules=PlatformRules("webhook", 1_000_000, max_media=100, mix_images_and_video=True),
+    )
 
     def __init__(
         self,
@@ -70,6 +80,7 @@ class WebhookPublisher(BasePublisher):
         super().__init__(client, account)
         self.url = account.setting("url")
         self.now = now
+        self.api = JsonApi(client, self.platform)
 
     def publish(self, delivery: Delivery) -> Published:
         self.check(delivery.message)
@@ -83,10 +94,12 @@ class WebhookPublisher(BasePublisher):
             TIMESTAMP_HEADER: str(timestamp),
             SIGNATURE_HEADER: sign(self.account.secret("secret"), timestamp, body),
         }
-        request = self.client.build_request("POST", self.url, content=body, headers=headers)
-        response = send(self.client, request, platform="webhook")
+        response = self.api.send("POST", self.url, content=body, headers=headers)
         answer = _answer(response)
-        check_status(response, platform="webhook", detail=str(answer.get("error", "")))
+        # Read leniently (not through JsonApi.read): a receiver's unreadable "OK" is still a success.
+        error = error_field(self.platform, response, answer)
+        if error is not None:
+            raise error
         remote_id = answer.get("id")
         url = answer.get("url")
         return Published(

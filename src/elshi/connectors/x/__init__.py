@@ -1,15 +1,6 @@
-"""X (Twitter) API v2 connector."""
+"""X (Twitter) API v2 connector; connecting an account is :mod:`elshi.connectors.connect`'s plain
+OAuth 2.0 flow with PKCE (access tokens last two hours and are refreshed by the publisher)."""
 
-from .oauth import AUTHORIZE_URL, SCOPES, TOKEN_URL, authorize_url, exchange_code, refresh
-from .publisher import API, XPublisher
+from .publisher import API, AUTHORIZE_URL, SCOPES, TOKEN_URL, XPublisher
 
-__all__ = [
-    "API",
-    "AUTHORIZE_URL",
-    "SCOPES",
-    "TOKEN_URL",
-    "XPublisher",
-    "authorize_url",
-    "exchange_code",
-    "refresh",
-]
+__all__ = ["API", "AUTHORIZE_URL", "SCOPES", "TOKEN_URL", "XPublisher"]

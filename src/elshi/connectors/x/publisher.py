@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import httpx
 
-from .._http import JSONObject, as_object, check_status, json_object, preliminary, send
-from ..errors import AuthError, NotSent, OutcomeUnknown, Rejected
-from ..oauth import REFRESH_MARGIN
+from .._http import JsonApi, JSONObject, as_object, preliminary, status_error
+from ..errors import ConnectorError, NotSent, OutcomeUnknown, Rejected
+from ..facts import OAuthProvider, PlatformFacts
 from ..protocol import BasePublisher
-from ..types import Account, Delivery, Media, Metrics, Published, Token
-from . import oauth
+from ..text import PlatformRules
+from ..types import Account, Delivery, Media, Metrics, Published
 
-__all__ = ["API", "XPublisher"]
+__all__ = ["API", "AUTHORIZE_URL", "SCOPES", "TOKEN_URL", "XPublisher"]
 
 API = "https://api.x.com/2"
+AUTHORIZE_URL = "https://x.com/i/oauth2/authorize"
+TOKEN_URL = f"{API}/oauth2/token"  # noqa: S105 - a URL, not a secret
+# offline.access gives the refresh token; media.write the v2 media upload.
+SCOPES = ("tweet.read", "tweet.write", "users.read", "media.write", "offline.access")
 CHUNK_BYTES = 4 * 1024 * 1024
 
 
@@ -30,12 +33,30 @@ def _detail(body: JSONObject) -> str:
     return ": ".join(str(part) for part in parts if part)
 
 
+def _error(platform: str, response: httpx.Response, body: JSONObject) -> ConnectorError | None:
+    """X may refuse with a 200 whose body holds only ``errors``."""
+    error = status_error(response, platform=platform, detail=_detail(body))
+    if error is None and "data" not in body and body.get("errors"):
+        return Rejected(f"{platform}: {_detail(body)}")
+    return error
+
+
 class XPublisher(BasePublisher):
     """Settings: optional ``username`` (for URLs). Secrets: ``client_id``, optional ``client_secret``.
     ``token``: the user's OAuth 2.0 token with its refresh token."""
 
-    platform: ClassVar[str] = "x"
-    idempotent: ClassVar[bool] = False
+    # A public client (PKCE only) has no secret, so only the client id is required.
+    facts: ClassVar[PlatformFacts] = PlatformFacts(
+        "x",
+        "X",
+        "oauth2",
+        secrets=("client_id",),
+        token=True,
+        rules=PlatformRules(
+            "x", 280, counting="x", max_media=4, max_image_bytes=5 * 1024 * 1024, max_videos=1
+        ),
+        oauth=OAuthProvider(AUTHORIZE_URL, TOKEN_URL, SCOPES, basic_auth=True),
+    )
     processing_polls: ClassVar[int] = 60
 
     def __init__(
@@ -43,31 +64,7 @@ class XPublisher(BasePublisher):
     ):
         super().__init__(client, account)
         self.sleep = sleep
-
-    def refresh_if_needed(self, now: datetime) -> Token | None:
-        token = self.token
-        if token is None or not token.expires_within(REFRESH_MARGIN, now):
-            return None
-        if not token.refresh_token:
-            raise AuthError("x: token expires and there is no refresh token: reconnect the channel")
-        self.token = oauth.refresh(
-            self.client,
-            token,
-            client_id=self.account.secret("client_id"),
-            client_secret=self.account.secrets.get("client_secret"),
-            now=now,
-        )
-        return self.token
-
-    def _call(self, method: str, url: str, **kwargs: Any) -> JSONObject:
-        response = send(
-            self.client, self.client.build_request(method, url, headers=self.bearer(), **kwargs), platform="x"
-        )
-        body = json_object(response, platform="x")
-        check_status(response, platform="x", detail=_detail(body))
-        if "data" not in body and body.get("errors"):
-            raise Rejected(f"x: {_detail(body)}")
-        return body
+        self.api = JsonApi(client, self.platform, headers=self.bearer, errors=_error)
 
     def upload(self, media: Media) -> str:
         """One-shot upload for images, chunked for video; alt text attached to images."""
@@ -75,7 +72,7 @@ class XPublisher(BasePublisher):
             return self.upload_video(media)
         category = "tweet_gif" if media.mime_type == "image/gif" else "tweet_image"
         files = {"media": (media.filename, media.require_data(), media.mime_type)}
-        body = self._call(
+        body = self.api.call(
             "POST",
             f"{API}/media/upload",
             files=files,
@@ -85,7 +82,7 @@ class XPublisher(BasePublisher):
         if not isinstance(media_id, str):
             raise Rejected("x: media upload answered without an id")
         if media.alt_text:
-            self._call(
+            self.api.call(
                 "POST",
                 f"{API}/media/metadata",
                 json={"id": media_id, "metadata": {"alt_text": {"text": media.alt_text}}},
@@ -95,7 +92,7 @@ class XPublisher(BasePublisher):
     def upload_video(self, media: Media) -> str:
         """initialize, append each chunk, finalize, then wait while X processes the video."""
         data = media.require_data()
-        init = self._call(
+        init = self.api.call(
             "POST",
             f"{API}/media/upload/initialize",
             json={"media_type": media.mime_type, "total_bytes": len(data), "media_category": "tweet_video"},
@@ -105,13 +102,13 @@ class XPublisher(BasePublisher):
             raise Rejected("x: video upload was not initialized")
         for index, start in enumerate(range(0, len(data), CHUNK_BYTES)):
             chunk = data[start : start + CHUNK_BYTES]
-            self._call(
+            self.api.call(
                 "POST",
                 f"{API}/media/upload/{media_id}/append",
                 files={"media": ("chunk", chunk, "application/octet-stream")},
                 data={"segment_index": str(index)},
             )
-        body = self._call("POST", f"{API}/media/upload/{media_id}/finalize")
+        body = self.api.call("POST", f"{API}/media/upload/{media_id}/finalize")
         for _ in range(self.processing_polls):
             info = as_object(as_object(body.get("data")).get("processing_info"))
             state = info.get("state")
@@ -122,7 +119,7 @@ class XPublisher(BasePublisher):
                 raise Rejected(f"x: video rejected: {reason}")
             wait = info.get("check_after_secs")
             self.sleep(float(wait) if isinstance(wait, int | float) else 1.0)
-            body = self._call(
+            body = self.api.call(
                 "GET", f"{API}/media/upload", params={"command": "STATUS", "media_id": media_id}
             )
         raise NotSent("x: video still processing; nothing was posted")
@@ -135,7 +132,7 @@ class XPublisher(BasePublisher):
             media_ids = [self.upload(item) for item in message.media]
         if media_ids:
             payload["media"] = {"media_ids": media_ids}
-        body = self._call("POST", f"{API}/tweets", json=payload)
+        body = self.api.call("POST", f"{API}/tweets", json=payload)
         post_id = as_object(body.get("data")).get("id")
         if not isinstance(post_id, str):
             raise OutcomeUnknown("x: post accepted without an id")
@@ -151,20 +148,15 @@ class XPublisher(BasePublisher):
         # non_public_metrics (link clicks) exist for the author's posts of the last 30 days; older ones
         # answer with a partial error beside the public figures, which is fine.
         fields = {"tweet.fields": "public_metrics,non_public_metrics"}
-        body = self._call("GET", f"{API}/tweets/{remote_id}", params=fields)
+        body = self.api.call("GET", f"{API}/tweets/{remote_id}", params=fields)
         data = as_object(body.get("data"))
         counts = {**as_object(data.get("non_public_metrics")), **as_object(data.get("public_metrics"))}
-
-        def count(key: str) -> int | None:
-            value = counts.get(key)
-            return value if isinstance(value, int) else None
-
-        return Metrics(
-            fetched_at=datetime.now(UTC),
-            likes=count("like_count"),
-            reposts=count("retweet_count"),
-            replies=count("reply_count"),
-            quotes=count("quote_count"),
-            views=count("impression_count"),
-            link_clicks=count("url_link_clicks"),
+        return Metrics.from_counts(
+            counts,
+            likes="like_count",
+            reposts="retweet_count",
+            replies="reply_count",
+            quotes="quote_count",
+            views="impression_count",
+            link_clicks="url_link_clicks",
         )

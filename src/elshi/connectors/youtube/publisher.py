@@ -3,16 +3,16 @@ statistics, token refresh."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import ClassVar
 
 import httpx
 
-from .._http import JSONObject, as_object, check_status, json_object, preliminary, send
-from ..errors import AuthError, NotSent, OutcomeUnknown, RateLimited, Rejected
-from ..oauth import REFRESH_MARGIN, request_token
+from .._http import JsonApi, JSONObject, as_object, preliminary, status_error
+from ..errors import AuthError, ConnectorError, NotSent, OutcomeUnknown, RateLimited, Rejected
+from ..facts import OAuthProvider, PlatformFacts
 from ..protocol import BasePublisher
-from ..types import Delivery, Media, Message, Metrics, Published, Token
+from ..text import PlatformRules
+from ..types import Account, Delivery, Media, Message, Metrics, Published
 
 __all__ = ["API", "TOKEN_URL", "UPLOAD_URL", "YouTubePublisher", "is_short"]
 
@@ -30,42 +30,59 @@ def is_short(media: Media) -> bool:
     return media.height >= media.width and media.duration_s <= _SHORTS_MAX_S
 
 
-def _check(response: httpx.Response, body: JSONObject) -> None:
+def _error(platform: str, response: httpx.Response, body: JSONObject) -> ConnectorError | None:
+    """Google names a spent quota in ``error.errors[0].reason``, whatever the status (often 403)."""
     if response.status_code < 400:
-        return
+        return None
     error = as_object(body.get("error"))
     errors = error.get("errors")
     reason = str(as_object(errors[0]).get("reason", "")) if isinstance(errors, list) and errors else ""
-    text = f"youtube: {error.get('message') or f'HTTP {response.status_code}'}"
+    text = f"{platform}: {error.get('message') or f'HTTP {response.status_code}'}"
     if reason in _QUOTA_REASONS:
-        raise RateLimited(text, status_code=response.status_code)
+        return RateLimited(text, status_code=response.status_code)
     if response.status_code == 401:
-        raise AuthError(text, status_code=response.status_code)
-    check_status(response, platform="youtube", detail=str(error.get("message") or ""))
+        return AuthError(text, status_code=response.status_code)
+    return status_error(response, platform=platform, detail=str(error.get("message") or ""))
 
 
 class YouTubePublisher(BasePublisher):
     """Settings: optional ``privacy_status`` (default public), ``category_id`` (default 25, News &
     Politics). Secrets: ``client_id``, ``client_secret``. ``token``: Google OAuth with refresh token."""
 
-    platform: ClassVar[str] = "youtube"
-    idempotent: ClassVar[bool] = False
+    facts: ClassVar[PlatformFacts] = PlatformFacts(
+        "youtube",
+        "YouTube",
+        "oauth2",
+        secrets=("client_id", "client_secret"),
+        token=True,
+        rules=PlatformRules(
+            "youtube",
+            5000,
+            counting="codepoints",
+            max_bytes=5000,
+            max_media=1,
+            media_required=True,
+            video_required=True,
+            title_max_length=100,
+            image_mime_types=(),
+            video_mime_types=("video/mp4", "video/quicktime", "video/webm"),
+        ),
+        oauth=OAuthProvider(
+            "https://accounts.google.com/o/oauth2/v2/auth",
+            TOKEN_URL,
+            (
+                "https://www.googleapis.com/auth/youtube.upload",
+                "https://www.googleapis.com/auth/youtube.readonly",
+            ),
+            # offline access and consent every time, or Google sends no refresh token on reconnect
+            extra=(("access_type", "offline"), ("prompt", "consent")),
+        ),
+    )
     resume_attempts: ClassVar[int] = 4
 
-    def refresh_if_needed(self, now: datetime) -> Token | None:
-        token = self.token
-        if token is None or not token.expires_within(REFRESH_MARGIN, now):
-            return None
-        if not token.refresh_token:
-            raise AuthError("youtube: token expires and there is no refresh token: reconnect the channel")
-        form = {
-            "grant_type": "refresh_token",
-            "refresh_token": token.refresh_token,
-            "client_id": self.account.secret("client_id"),
-            "client_secret": self.account.secret("client_secret"),
-        }
-        self.token = request_token(self.client, TOKEN_URL, form, platform="youtube", previous=token, now=now)
-        return self.token
+    def __init__(self, client: httpx.Client, account: Account) -> None:
+        super().__init__(client, account)
+        self.api = JsonApi(client, self.platform, base=API, headers=self.bearer, errors=_error)
 
     def metadata(self, message: Message, video: Media) -> JSONObject:
         title = message.title or message.text.split("\n", 1)[0][:100]
@@ -90,19 +107,14 @@ class YouTubePublisher(BasePublisher):
         video = message.media[0]
         data = video.require_data()
         with preliminary():
-            start = self.client.build_request(
+            response = self.api.send(
                 "POST",
                 UPLOAD_URL,
                 params={"uploadType": "resumable", "part": "snippet,status"},
                 json=self.metadata(message, video),
-                headers={
-                    **self.bearer(),
-                    "X-Upload-Content-Length": str(len(data)),
-                    "X-Upload-Content-Type": video.mime_type,
-                },
+                headers={"X-Upload-Content-Length": str(len(data)), "X-Upload-Content-Type": video.mime_type},
             )
-            response = send(self.client, start, platform="youtube")
-            _check(response, json_object(response, platform="youtube") if response.content else {})
+            self.api.read(response)
         session = response.headers.get("location")
         if not session:
             raise Rejected("youtube: no resumable upload session was opened")
@@ -121,18 +133,15 @@ class YouTubePublisher(BasePublisher):
         holds and send the rest (Google's resumable protocol), a few times before giving up."""
         offset = 0
         for _attempt in range(self.resume_attempts):
-            headers = {**self.bearer(), "Content-Type": mime_type}
+            headers = {"Content-Type": mime_type}
             if offset:
                 headers["Content-Range"] = f"bytes {offset}-{len(data) - 1}/{len(data)}"
-            put = self.client.build_request("PUT", session, content=data[offset:], headers=headers)
             try:
-                uploaded = send(self.client, put, platform="youtube")
+                uploaded = self.api.send("PUT", session, content=data[offset:], headers=headers)
             except (NotSent, OutcomeUnknown):
                 uploaded = None
             if uploaded is not None and uploaded.status_code < 500:
-                body = json_object(uploaded, platform="youtube")
-                _check(uploaded, body)
-                return body
+                return self.api.read(uploaded)
             try:
                 status = self._session_status(session, len(data))
             except (NotSent, OutcomeUnknown):
@@ -146,36 +155,18 @@ class YouTubePublisher(BasePublisher):
     def _session_status(self, session: str, total: int) -> JSONObject | int:
         """``PUT`` with ``Content-Range: bytes */total``: 308 and a Range header say how many bytes the
         session holds; 200/201 means the upload is complete and returns the video."""
-        headers = {**self.bearer(), "Content-Range": f"bytes */{total}"}
-        response = send(
-            self.client, self.client.build_request("PUT", session, headers=headers), platform="youtube"
-        )
+        response = self.api.send("PUT", session, headers={"Content-Range": f"bytes */{total}"})
         if response.status_code == 308:
             held = response.headers.get("range", "")  # "bytes=0-524287"
             return int(held.rsplit("-", 1)[1]) + 1 if "-" in held else 0
-        body = json_object(response, platform="youtube")
-        _check(response, body)
-        return body
+        return self.api.read(response)
 
     def fetch_metrics(self, remote_id: str) -> Metrics:
-        request = self.client.build_request(
-            "GET", f"{API}/videos", params={"part": "statistics", "id": remote_id}, headers=self.bearer()
-        )
-        response = send(self.client, request, platform="youtube")
-        body = json_object(response, platform="youtube")
-        _check(response, body)
+        body = self.api.call("GET", "/videos", params={"part": "statistics", "id": remote_id})
         items = body.get("items")
         stats = as_object(as_object(items[0]).get("statistics")) if isinstance(items, list) and items else {}
         if not stats:
             raise Rejected(f"youtube: video {remote_id} not found")
-
-        def count(key: str) -> int | None:
-            value = stats.get(key)  # YouTube sends counts as strings
-            return int(value) if isinstance(value, str) and value.isdigit() else None
-
-        return Metrics(
-            fetched_at=datetime.now(UTC),
-            views=count("viewCount"),
-            likes=count("likeCount"),
-            replies=count("commentCount"),
+        return Metrics.from_counts(
+            stats, views="viewCount", likes="likeCount", replies="commentCount", digit_strings=True
         )
