@@ -14,15 +14,16 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
+from elshi.analysis.periods import baseline_days
+from elshi.analysis.spikes import BASELINE_DAYS, DayVolume, Spike, day_spikes
 from elshi.missions.models import Membership, Role
 from elshi.monitoring.models import Alert, AlertKind, DailyNarrative, Mention
-from elshi.monitoring.spikes import spike
 
 log = logging.getLogger(__name__)
-BASELINE_DAYS = 28
+NO_DAY = DayVolume(0, 0, 0)
 
 
-def _daily(country: str, start: dt.date, end: dt.date) -> dict[dt.date, Any]:
+def _daily(country: str, start: dt.date, end: dt.date) -> dict[dt.date, DayVolume]:
     rows = (
         Mention.objects.filter(country=country, day__gte=start, day__lte=end)
         .values("day")
@@ -32,41 +33,22 @@ def _daily(country: str, start: dt.date, end: dt.date) -> dict[dt.date, Any]:
             toned=Count("pk", filter=~Q(tone_label="")),
         )
     )
-    return {r["day"]: r for r in rows}
+    return {r["day"]: DayVolume(r["volume"] or 0, r["negative"], r["toned"]) for r in rows}
 
 
 def check_day(day: dt.date, countries: list[str]) -> list[Alert]:
-    """Volume and negativity spikes of ``day`` against the 28 days before it; idempotent per day."""
-    start = day - dt.timedelta(days=BASELINE_DAYS)
+    """Volume and negativity spikes of ``day`` against the 28 days before it; idempotent per day.
+
+    The decision is ``elshi.analysis.spikes.day_spikes`` (pure); this reads the days and stores alerts.
+    """
+    days = baseline_days(day, BASELINE_DAYS)
     raised: list[Alert] = []
     for country in countries:
-        daily = _daily(country, start, day)
-        days = [start + dt.timedelta(days=i) for i in range(BASELINE_DAYS)]
-        today = daily.get(day, {"volume": 0, "negative": 0, "toned": 0})
-        volume = spike(
-            float(today["volume"] or 0),
-            [float((daily.get(d) or {}).get("volume") or 0) for d in days],
-            minimum=settings.ELSHI_ALERT_MIN_VOLUME,
+        daily = _daily(country, days[0], day)
+        found = day_spikes(
+            daily.get(day, NO_DAY), [daily.get(d, NO_DAY) for d in days], settings.ELSHI_ALERT_MIN_VOLUME
         )
-        shares = [
-            (daily[d]["negative"] / daily[d]["toned"]) for d in days if d in daily and daily[d]["toned"]
-        ]
-        negativity = None
-        if today["toned"] >= settings.ELSHI_ALERT_MIN_VOLUME:
-            negativity = spike(today["negative"] / today["toned"], shares, floor=0.05, min_days=5)
-        for kind, found in ((AlertKind.VOLUME, volume), (AlertKind.NEGATIVITY, negativity)):
-            if found is None:
-                continue
-            alert, created = Alert.objects.get_or_create(
-                kind=kind,
-                country=country,
-                narrative="",
-                day=day,
-                defaults={"value": found.value, "baseline": found.baseline, "score": found.z},
-            )
-            if created:
-                raised.append(alert)
-                _tell_after_commit(alert)
+        raised += _raise(country, "", day, found)
     raised += check_narratives(day, countries)
     return raised
 
@@ -77,35 +59,38 @@ def check_narratives(day: dt.date, countries: list[str]) -> list[Alert]:
     Read from the daily narrative rollup (one query for every country and narrative); the same
     robust z-score and minimum volume as the per-country alerts.
     """
-    start = day - dt.timedelta(days=BASELINE_DAYS)
-    days = [start + dt.timedelta(days=i) for i in range(BASELINE_DAYS)]
-    table: dict[tuple[str, str], dict[dt.date, tuple[int, int, int]]] = {}
+    days = baseline_days(day, BASELINE_DAYS)
+    table: dict[tuple[str, str], dict[dt.date, DayVolume]] = {}
     for country, narrative, d, docs, neg, toned in DailyNarrative.objects.filter(
-        country__in=countries, day__gte=start, day__lte=day
+        country__in=countries, day__gte=days[0], day__lte=day
     ).values_list("country", "narrative", "day", "documents", "negative", "toned"):
-        table.setdefault((country, narrative), {})[d] = (docs, neg, toned)
+        table.setdefault((country, narrative), {})[d] = DayVolume(docs, neg, toned)
     minimum = settings.ELSHI_ALERT_MIN_VOLUME
     raised: list[Alert] = []
     for (country, narrative), daily in sorted(table.items()):
-        docs, neg, toned = daily.get(day, (0, 0, 0))
-        volume = spike(float(docs), [float(daily.get(d, (0, 0, 0))[0]) for d in days], minimum=minimum)
-        negativity = None
-        if toned >= minimum:
-            shares = [daily[d][1] / daily[d][2] for d in days if d in daily and daily[d][2]]
-            negativity = spike(neg / toned, shares, floor=0.05, min_days=5)
-        for kind, found in ((AlertKind.VOLUME, volume), (AlertKind.NEGATIVITY, negativity)):
-            if found is None:
-                continue
-            alert, created = Alert.objects.get_or_create(
-                kind=kind,
-                country=country,
-                narrative=narrative,
-                day=day,
-                defaults={"value": found.value, "baseline": found.baseline, "score": found.z},
-            )
-            if created:
-                raised.append(alert)
-                _tell_after_commit(alert)
+        found = day_spikes(daily.get(day, NO_DAY), [daily.get(d, NO_DAY) for d in days], minimum)
+        raised += _raise(country, narrative, day, found)
+    return raised
+
+
+def _raise(
+    country: str, narrative: str, day: dt.date, found: tuple[Spike | None, Spike | None]
+) -> list[Alert]:
+    """The new alerts among the (volume, negativity) spikes found, each raised once per signal and day."""
+    raised: list[Alert] = []
+    for kind, spike in zip((AlertKind.VOLUME, AlertKind.NEGATIVITY), found, strict=True):
+        if spike is None:
+            continue
+        alert, created = Alert.objects.get_or_create(
+            kind=kind,
+            country=country,
+            narrative=narrative,
+            day=day,
+            defaults={"value": spike.value, "baseline": spike.baseline, "score": spike.z},
+        )
+        if created:
+            raised.append(alert)
+            _tell_after_commit(alert)
     return raised
 
 
