@@ -9,14 +9,13 @@ import json
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from elshi.audit.models import AuditEvent
 from elshi.engagements import actions
 from elshi.engagements.models import Engagement
 from elshi.missions.actions import do_create_token
+from tests.queries import queries_of, query_count
 
 from .conftest import LINK, make_engagement
 
@@ -116,9 +115,7 @@ def test_list_query_count_does_not_grow_with_rows(people: dict[str, Any], missio
     admin.get("/api/v1/engagements")  # token's last-use stamp written once, outside the measure
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert admin.get("/api/v1/engagements").status_code == 200
-        return len(ctx.captured_queries)
+        return queries_of(admin, "/api/v1/engagements")
 
     make_engagement(missions["berlin"])
     one = count()
@@ -263,9 +260,9 @@ def test_detail_query_count(people: dict[str, Any], engagement: Engagement) -> N
         register(engagement, f"p{i}@example.org")
     author = api_for(people, "author")
     author.get(f"/api/v1/engagements/{engagement.pk}")
-    with CaptureQueriesContext(connection) as ctx:
+    # token, memberships, engagement, narratives, registration states
+    with query_count(5, at_most=True):
         assert author.get(f"/api/v1/engagements/{engagement.pk}").status_code == 200
-    assert len(ctx.captured_queries) <= 5  # token, memberships, engagement, narratives, registration states
 
 
 def test_openapi_schema_documents_every_endpoint(people: dict[str, Any]) -> None:

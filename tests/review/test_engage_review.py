@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 from django.core import signing
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from elshi.audit.models import AuditEvent
@@ -17,6 +15,7 @@ from elshi.engagements import actions
 from elshi.engagements.invites import CANCEL_SALT, cancel_token
 from elshi.engagements.models import Engagement, Registration
 from tests.engage.conftest import make_engagement
+from tests.queries import capture_queries, queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -122,14 +121,14 @@ def test_site_news_loads_only_the_posts_it_shows(
             due_at=now,
             published_at=now - dt.timedelta(days=n + 2),
         )
-    with CaptureQueriesContext(connection) as queries:
+    with capture_queries() as queries:
         items = sitedata.news(berlin, "en", limit=5)
     # newest first: the fixture's post (published now), then News number 0..3
     assert [i.text for i in items] == [
         "Kazakhstan opens a trade house in Berlin.",
         *[f"News number {n}" for n in range(4)],
     ]
-    post_query = next(q["sql"] for q in queries.captured_queries if 'FROM "content_post"' in q["sql"])
+    post_query = next(sql for sql in queries.sql if 'FROM "content_post"' in sql)
     assert "LIMIT 5" in post_query
 
 
@@ -144,21 +143,15 @@ def test_purge_deletes_every_registration_of_the_engagement(site: Any, missions:
         assert "@example.org" not in str(event.changes) + event.object_repr
 
 
-def _queries(client: Any, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries.captured_queries)
-
-
 def test_list_and_site_pages_do_not_query_per_row(
     client: Any, login: Any, site: Any, missions: dict[str, Any]
 ) -> None:
     make_engagement(missions["berlin"])
     author = login("author")
-    one = (_queries(author, "/engage/engagements/"), _queries(client, "/m/berlin/en/engagements/"))
+    one = (queries_of(author, "/engage/engagements/"), queries_of(client, "/m/berlin/en/engagements/"))
     for days in range(2, 7):
         make_engagement(missions["berlin"], days=days)
-    many = (_queries(author, "/engage/engagements/"), _queries(client, "/m/berlin/en/engagements/"))
+    many = (queries_of(author, "/engage/engagements/"), queries_of(client, "/m/berlin/en/engagements/"))
     assert many == one
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from elshi.reports.exports import Table, csv_response, xlsx_bytes
+from tests.queries import queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -100,9 +101,6 @@ def test_a_refused_subscription_keeps_what_was_typed(login: Any) -> None:
 def test_brief_archive_does_not_query_per_row(login: Any, people: dict[str, Any]) -> None:
     import datetime as dt
 
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from elshi.reports.models import Brief, BriefSubscription
 
     subscription = BriefSubscription.objects.create(
@@ -122,9 +120,7 @@ def test_brief_archive_does_not_query_per_row(login: Any, people: dict[str, Any]
     analyst = login("analyst")
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert analyst.get(reverse("brief_list")).status_code == 200
-        return len(queries.captured_queries)
+        return queries_of(analyst, reverse("brief_list"))
 
     add(1)
     one = count()

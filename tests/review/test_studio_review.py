@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from elshi.content import studio_uploads
+from tests.queries import queries_of
 
 
 def _wav_bytes(seconds: float = 1.0) -> bytes:
@@ -127,9 +128,6 @@ def test_studio_posts_refuse_viewer_outsider_and_anonymous(
 
 @pytest.mark.django_db
 def test_brand_kit_list_does_not_query_per_mission(login: Any, missions: dict[str, Any]) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from elshi.content.models import Brand
     from elshi.missions import actions as mission_actions
     from elshi.missions.models import Mission
@@ -138,10 +136,7 @@ def test_brand_kit_list_does_not_query_per_mission(login: Any, missions: dict[st
     admin = login("admin")
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            response = admin.get("/tell/studio/brand/")
-            assert response.status_code == 200
-        return len(queries.captured_queries)
+        return queries_of(admin, "/tell/studio/brand/")
 
     count()  # warm: first-request work (session, caches) is not per mission
     before = count()
