@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 
+from elshi.cli._django import setup
 from elshi.cli.listen import listen_app
 from elshi.cli.ops import backup_app_commands, check_command, keys_rotate
 from elshi.cli.people import mission_app, token_app, user_app
+from elshi.cli.profile import profile_app
 from elshi.cli.report import report_app
 from elshi.cli.server import serve_command, up_command, worker_command
 from elshi.cli.site import site_app
@@ -50,6 +54,7 @@ app.add_typer(sources_app, name="sources")
 app.add_typer(listen_app, name="listen")
 app.add_typer(site_app, name="site")
 app.add_typer(report_app, name="report")
+app.add_typer(profile_app, name="profile")
 creative_app = typer.Typer(
     help="Story cards and short vertical videos from JSON specs.",
     no_args_is_help=True,
@@ -68,11 +73,9 @@ keys_app.command("rotate")(keys_rotate)
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Walk the hash chain; report the first broken link (exit 1) or that it is intact."""
-    from elshi.cli._django import setup
-
     setup()
-    from rich.progress import Progress
 
+    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.audit.log import verify_chain
     from elshi.audit.models import AuditHead
 
@@ -92,9 +95,8 @@ def audit_verify() -> None:
 @app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Run a Django management command, e.g. `elshi manage check --deploy`."""
-    from elshi.cli._django import setup
-
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["elshi manage", *ctx.args])
@@ -117,8 +119,6 @@ def register_plugins() -> None:
         (creative_app, "video", "elshi.creative.commands", "render_video_spec"),
         (sources_app, "parse", "elshi.sources.commands", "sources_parse"),
     ]
-    import importlib
-
     for group, name, module_name, attr in plugins:
         try:
             module = importlib.import_module(module_name)

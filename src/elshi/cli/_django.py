@@ -10,6 +10,7 @@ from rich.console import Console
 
 def setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "elshi.web.settings")
+    # Django is imported once the settings module is named, so that `elshi --help` needs no settings.
     import django
     from django.core.exceptions import ImproperlyConfigured
 

@@ -26,6 +26,7 @@ def _row(ok: bool | None, name: str, detail: str) -> None:
 def check_command() -> None:
     """Diagnose configuration and connectivity; exit 1 when something must be fixed."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from django.conf import settings
     from django.core import checks
     from django.db import connection
@@ -64,6 +65,7 @@ def check_command() -> None:
 
     if settings.REDIS_URL:
         try:
+            # Imported after setup(): Django's apps load only once it is configured.
             import redis
 
             redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
@@ -73,6 +75,7 @@ def check_command() -> None:
             failures += 1
     else:
         _row(True, "task queue", f"Huey on SQLite at {settings.HUEY['filename']}")
+    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.web.tasks import last_heartbeat
 
     beat = last_heartbeat()
@@ -85,6 +88,7 @@ def check_command() -> None:
     )
 
     if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+        # Imported after setup(): Django's apps load only once it is configured.
         from django.core.mail import get_connection
 
         try:
@@ -141,6 +145,7 @@ def _pg_tool(name: str) -> str:
 def backup(path: Path = typer.Argument(..., help="Where to write the backup file.")) -> None:
     """Back up the database while elshi runs (SQLite online backup, or pg_dump on PostgreSQL)."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from django.conf import settings
     from django.db import connection
 
@@ -172,6 +177,7 @@ def restore(
 ) -> None:
     """Replace the database with a backup. Stop `elshi up` first."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from django.conf import settings
     from django.db import connection
 
@@ -219,13 +225,15 @@ def keys_rotate(
 ) -> None:
     """Add a new credentials key, re-encrypt every stored secret (channels, apps, meeting links) with it."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from cryptography.fernet import Fernet
     from django.apps import apps as django_apps
     from django.db import transaction
 
+    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.audit.log import record
-    from elshi.missions.models import Channel
     from elshi.common import crypto
+    from elshi.missions.models import Channel
 
     from_env = bool(os.environ.get("ELSHI_CREDENTIALS_KEYS", "").strip())
     if from_env and drop_old:

@@ -19,6 +19,7 @@ token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 
 
 def _mission(slug: str) -> Any:
+    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.missions.models import Mission
 
     mission = Mission.objects.filter(slug=slug).first()
@@ -32,6 +33,7 @@ def _mission(slug: str) -> Any:
 
 
 def _user(username: str) -> Any:
+    # Imported after setup(): Django's apps load only once it is configured.
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(username=username).first()
@@ -41,6 +43,7 @@ def _user(username: str) -> Any:
 
 
 def _check_role(role: str) -> None:
+    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.missions.models import Role
 
     if role not in Role.values:
@@ -59,9 +62,11 @@ def user_create(
 ) -> None:
     """Create a person with a role at one mission."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from django.core.exceptions import ValidationError
     from django.db import transaction
 
+    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.missions import actions
 
     _check_role(role)
@@ -81,6 +86,7 @@ def user_create(
 def user_list() -> None:
     """Everyone, with their roles."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from django.contrib.auth import get_user_model
 
     table = Table("username", "roles", "superuser", "active", "last login")
@@ -101,6 +107,7 @@ def user_set_role(
 ) -> None:
     """Give a person a role at a mission (replacing the one they had there), or remove it with --role none."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.missions import actions
 
     if role != "none":
@@ -115,6 +122,7 @@ def user_set_role(
 def user_unlock(username: str) -> None:
     """Lift a login lockout after repeated failed attempts."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from axes.utils import reset
 
     _user(username)
@@ -128,6 +136,7 @@ def token_create(
 ) -> None:
     """Create an API token; the token alone is printed on the last line."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.missions import actions
 
     _token, plain = actions.do_create_token(_user(username), name, acting_user=None)
@@ -147,8 +156,10 @@ def mission_create(
 ) -> None:
     """Create a mission."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from django.core.exceptions import ValidationError
 
+    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.missions import actions
     from elshi.missions.models import Mission
 
@@ -173,6 +184,7 @@ def mission_create(
 def mission_list() -> None:
     """All missions."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.missions.models import Mission
 
     table = Table("slug", "name", "kind", "city", "time zone", "languages", "people")

@@ -31,6 +31,7 @@ def _port_free(host: str, port: int) -> bool:
 
 def prepare(demo: bool) -> None:
     """Migrate, collect static files, create the first admin, and load the demo if asked. Idempotent."""
+    # Imported after setup(): Django's apps load only once it is configured.
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -43,6 +44,7 @@ def prepare(demo: bool) -> None:
 
     User = get_user_model()
     if not User.objects.filter(is_superuser=True).exists():
+        # Imported after setup(): Django's apps load only once it is configured.
         from elshi.missions.actions import do_create_user
 
         username = os.environ.get("ELSHI_ADMIN_USERNAME", "admin")
@@ -58,6 +60,7 @@ def prepare(demo: bool) -> None:
                 " (shown once: store it now)"
             )
     if demo:
+        # Imported after setup(): Django's apps load only once it is configured.
         from elshi.web.demo import load_demo
 
         with console.status("Loading the demo workspace…") as status:
@@ -126,8 +129,10 @@ def serve_command(
 ) -> None:
     """Serve the web interface and API with waitress (a production WSGI server)."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from waitress import serve
 
+    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.web.wsgi import application
 
     try:
@@ -139,6 +144,7 @@ def serve_command(
 def worker_command() -> None:
     """Run the Huey task consumer with its periodic scheduler."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from django.core.management import call_command
 
     try:

@@ -25,6 +25,7 @@ def site_export(
 ) -> None:
     """Write every page in every language, the Atom feeds and the assets, with relative links."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.engagements.export import export_site
     from elshi.engagements.models import MissionSite
 
