@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from elshi.analysis.profile import configured_profile_name
 from elshi.documents import Quarantined, RawDocument
 
 __all__ = ["FileResult", "analyse_file"]
@@ -36,9 +37,13 @@ def _analyzer(profile: str, tone: str | None) -> Any:
 
 
 def analyse_file(
-    kind: str, path: str, countries: tuple[str, ...] = (), profile: str = "kz", tone: str | None = None
+    kind: str, path: str, countries: tuple[str, ...] = (), profile: str | None = None, tone: str | None = None
 ) -> FileResult:
-    """Parse and analyse one file; malformed items come back quarantined, never raised."""
+    """Parse and analyse one file; malformed items come back quarantined, never raised.
+
+    ``profile`` defaults to the configured one (``ELSHI_PROFILE``); the Django side passes its own
+    (``elshi.common.profile``) so that a Dask worker's environment cannot pick another country."""
+    profile = profile or configured_profile_name()
     from elshi.analysis import AnalysisInput, StoryIndex
     from elshi.sources.countries import CountryFilter
     from elshi.sources.parse import parse_path

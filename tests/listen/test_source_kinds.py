@@ -212,7 +212,7 @@ def lexicon_worker(settings: Any, monkeypatch: Any) -> None:
     from elshi.monitoring import polling
 
     settings.ELSHI_TONE_MODEL = "lexicon"
-    monkeypatch.setattr(polling, "_ANALYZER", None)
+    monkeypatch.setattr(polling, "_ANALYZERS", {})
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ def test_analyst_uploads_an_export_and_adds_a_gdelt_source(
 
     settings.MEDIA_ROOT = tmp_path
     settings.ELSHI_TONE_MODEL = "lexicon"
-    monkeypatch.setattr(polling, "_ANALYZER", None)
+    monkeypatch.setattr(polling, "_ANALYZERS", {})
     monkeypatch.setattr(HUEY, "immediate", True)  # the import runs as the worker would, right after commit
     page, requested = browser_page
     base = live_server.url

@@ -1,6 +1,6 @@
 """Command functions for the ``elshi`` CLI (registered by ``elshi.cli``; typer annotations here).
 
-- ``analyze``        -> ``elshi analyze INPUT.jsonl -o OUTPUT.jsonl [--profile kz] [--tone-model ...]``
+- ``analyze``        -> ``elshi analyze INPUT.jsonl -o OUTPUT.jsonl [--profile NAME] [--tone-model ...]``
 - ``eval_tone``      -> ``elshi eval tone [--data ../shared/data/eval]``
 - ``eval_mentions``  -> ``elshi eval mentions``
 - ``eval_narratives`` -> ``elshi eval narratives`` (``--write`` stores the calibration it finds)
@@ -22,6 +22,7 @@ from typing import Annotated, Any
 import typer
 
 from elshi.analysis.datasets import DEFAULT_DATA, EVAL_SETS, DataMissing
+from elshi.analysis.profile import DEFAULT_PROFILE, configured_profile_name
 
 __all__ = ["analyze", "bench_analysis", "eval_mentions", "eval_narratives", "eval_tone", "train_tone"]
 
@@ -30,6 +31,11 @@ MENTION_SAMPLE = (
     Path(__file__).resolve().parents[3] / "tests" / "analysis" / "fixtures" / "mentions_labelled.jsonl"
 )
 NARRATIVE_SAMPLE = MENTION_SAMPLE.with_name("narratives_labelled.jsonl")
+# The shipped labelled samples name the first shipped profile's countries and narratives, so the
+# evaluations default to it whatever ELSHI_PROFILE says; ``--profile`` pairs another with its sample.
+SAMPLE_PROFILE = DEFAULT_PROFILE
+SAMPLE_HELP = "the profile the labelled sample is written for"
+PROFILE_HELP = "profile name or YAML path (default: $ELSHI_PROFILE, else the first shipped profile)"
 TONE_HELP = "lexicon | embedding | char | hf:PATH (default: embedding when its model is present)"
 CACHE_HELP = "sqlite file caching sentence embeddings"
 SYSTEMS = ("vader", "unisent", "lexicon", "char", "e5", "embedding")
@@ -69,7 +75,7 @@ def analyze(
         Path, typer.Argument(help="JSONL input: {id, text, title?, lang?, target?} a line")
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="JSONL output path")],
-    profile: Annotated[str, typer.Option("--profile", help="profile name or YAML path")] = "kz",
+    profile: Annotated[str | None, typer.Option("--profile", help=PROFILE_HELP)] = None,
     tone_model: Annotated[str | None, typer.Option("--tone-model", help=TONE_HELP)] = None,
 ) -> None:
     """Analyse a JSONL file: language, mentions, tone toward the target, narratives, story."""
@@ -80,7 +86,7 @@ def analyze(
     if not input_path.is_file():
         raise _fail(f"input file not found: {input_path}")
     try:
-        analyzer = Analyzer(load_profile(profile), tone_model)
+        analyzer = Analyzer(load_profile(profile or configured_profile_name()), tone_model)
     except (ProfileError, ValueError, FileNotFoundError) as exc:
         raise _fail(str(exc)) from exc
     run = run_contract_files(
@@ -153,7 +159,7 @@ def eval_mentions(
     sample: Annotated[
         Path, typer.Option("--sample", help="labelled JSONL {lang, text, countries}")
     ] = MENTION_SAMPLE,
-    profile: Annotated[str, typer.Option("--profile")] = "kz",
+    profile: Annotated[str, typer.Option("--profile", help=SAMPLE_HELP)] = SAMPLE_PROFILE,
     show_errors: Annotated[
         bool, typer.Option("--errors", help="print each sentence the finder got wrong")
     ] = False,
@@ -196,7 +202,7 @@ def eval_narratives(
     sample: Annotated[
         Path, typer.Option("--sample", help="labelled JSONL {text, narratives}")
     ] = NARRATIVE_SAMPLE,
-    profile: Annotated[str, typer.Option("--profile")] = "kz",
+    profile: Annotated[str, typer.Option("--profile", help=SAMPLE_HELP)] = SAMPLE_PROFILE,
     similarity: Annotated[bool, typer.Option("--similarity/--keywords-only")] = True,
     write: Annotated[bool, typer.Option("--write", help="store the calibration in the package")] = False,
 ) -> None:

@@ -1,12 +1,13 @@
 """Country profiles: the target country, its peers, their aliases, traps and narratives.
 
-Profiles are YAML files shipped in ``elshi/analysis/data/profiles`` (``kz`` is
-Kazakhstan); a path to any YAML file of the same shape works too. The alias
+Profiles are YAML files shipped in ``elshi/analysis/data/profiles`` (one per target country,
+named by its code); a path to any YAML file of the same shape works too. The alias
 syntax and the trap rules are documented at the top of ``kz.yaml``.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import yaml
 from elshi.analysis.textfold import fold
 
 __all__ = [
+    "DEFAULT_PROFILE",
     "Alias",
     "ContextRule",
     "Country",
@@ -23,11 +25,15 @@ __all__ = [
     "Narrative",
     "ProfileError",
     "Trap",
+    "configured_profile_name",
     "load_profile",
     "profile_names",
 ]
 
 PROFILE_DIR = Path(__file__).parent / "data" / "profiles"
+# The one default outside the profiles themselves: the first profile shipped. Django reads
+# ``settings.ELSHI_PROFILE`` (elshi.common.profile); the pure commands read the same variable.
+DEFAULT_PROFILE = "kz"
 KINDS = ("name", "adjective", "weak")
 
 
@@ -37,8 +43,8 @@ class ProfileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Alias:
-    spec: str  # as written in the profile, folded: "kazakhstan*", "^china"
-    form: str  # what the automaton looks for: "kazakhstan", "china"
+    spec: str  # as written in the profile, folded: "name*", "^name"
+    form: str  # what the automaton looks for: "name"
     stem: bool
     case_sensitive: bool
     kind: str
@@ -157,8 +163,14 @@ def profile_names() -> list[str]:
     return sorted(p.stem for p in PROFILE_DIR.glob("*.yaml"))
 
 
-def load_profile(name: str | Path = "kz", include_optional: bool = False) -> CountryProfile:
-    """Load a shipped profile by name (``"kz"``) or any profile YAML by path."""
+def configured_profile_name() -> str:
+    """``ELSHI_PROFILE`` from the environment, else ``DEFAULT_PROFILE``: for code that runs without
+    Django settings (the pure commands, a Dask worker) yet must follow the installation's profile."""
+    return os.environ.get("ELSHI_PROFILE", "").strip() or DEFAULT_PROFILE
+
+
+def load_profile(name: str | Path = DEFAULT_PROFILE, include_optional: bool = False) -> CountryProfile:
+    """Load a shipped profile by name (e.g. ``DEFAULT_PROFILE``) or any profile YAML by path."""
     path = Path(name) if str(name).endswith((".yaml", ".yml")) else PROFILE_DIR / f"{name}.yaml"
     if not path.is_file():
         raise ProfileError(

@@ -23,9 +23,11 @@ def listen_import(
         help="gdelt-gkg, gdelt-events, feed, sitemap, bluesky, mastodon, telegram, csv, jsonl or xlsx.",
     ),
     countries: str = typer.Option(
-        "", "--countries", help="GDELT filter: ISO codes, e.g. KZ,UZ (default: all)."
+        "", "--countries", help="GDELT filter: ISO codes, comma-separated (default: all)."
     ),
-    profile: str = typer.Option("kz", "--profile", help="Country profile (shipped name or a YAML path)."),
+    profile: str = typer.Option(
+        "", "--profile", help="Country profile, a shipped name or a YAML path (default: ELSHI_PROFILE)."
+    ),
     scheduler: str = typer.Option("", "--scheduler", help="Dask scheduler for the per-file work, tcp://HOST:PORT."),
     tone: str = typer.Option(
         "", "--tone-model", help="lexicon, embedding (default when installed) or hf:PATH."
@@ -54,7 +56,7 @@ def listen_import(
         summary = import_paths(
             kind,
             paths,
-            profile=profile,
+            profile=profile or None,  # None: the configured profile (elshi.common.profile)
             tone=tone or None,
             countries=codes or None,
             progress=lambda n: progress.advance(task, n),

@@ -30,7 +30,9 @@ def _date(value: str, option: str) -> dt.date:
 
 @report_app.command("brief")
 def report_brief(
-    country: str = typer.Option("KZ", "--country", help="ISO 3166-1 alpha-2 code of the country."),
+    country: str = typer.Option(
+        "", "--country", help="ISO 3166-1 alpha-2 code of the country (default: the profile's target)."
+    ),
     start: str = typer.Option(..., "--from", help="First day, YYYY-MM-DD (UTC)."),
     end: str = typer.Option(..., "--to", help="Last day, YYYY-MM-DD (UTC), included."),
     lang: str = typer.Option("en", "--lang", help="kk, ru or en."),
@@ -47,12 +49,15 @@ def report_brief(
     if suffix not in (".pdf", ".html"):
         raise fail(f"-o {output}: the file must end in .pdf or .html", 2)
     code = country.strip().upper()
-    if len(code) != 2 or not code.isalpha():
-        raise fail(f"--country {country!r}: use a two-letter code such as KZ", 2)
+    if country and (len(code) != 2 or not code.isalpha()):
+        raise fail(f"--country {country!r}: use a two-letter code (ISO 3166-1)", 2)
     if not output.parent.is_dir():
         raise fail(f"-o {output}: the folder {output.parent} does not exist", 2)
     setup()
+    from elshi.common.profile import current_profile  # Django settings are ready only after setup()
     from elshi.reports.actions import brief_file, do_generate_brief
+
+    code = code or current_profile().target
     from elshi.reports.render import pdf_unavailable
 
     why = pdf_unavailable() if suffix == ".pdf" else None

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from elshi.analysis import CountryProfile, load_profile
 
-__all__ = ["current_profile", "profile_key"]
+__all__ = ["current_profile", "profile_for", "profile_key"]
 
 
 def profile_key() -> str:
@@ -23,6 +23,11 @@ def profile_key() -> str:
 def current_profile() -> CountryProfile:
     """The installation's country profile, loaded once per name (tests may switch ``ELSHI_PROFILE``)."""
     return _load(profile_key())
+
+
+def profile_for(key: str | None = None) -> CountryProfile:
+    """The profile a command names (``--profile``), else the configured one; from the same cache."""
+    return _load(key) if key else current_profile()
 
 
 @functools.lru_cache(maxsize=8)

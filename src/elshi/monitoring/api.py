@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from elshi.common.profile import current_profile
 from elshi.missions.permissions import Perm, has_perm
 from elshi.monitoring.models import Mention
 
@@ -120,9 +121,8 @@ def summary(
     countries, languages, top outlets and GDELT relations: what the dashboard shows, as JSON."""
     _listen(request)
     from elshi.monitoring.dashboard import context, latest_day
-    from elshi.monitoring.dashboard import profile as cached_profile
 
-    profile = cached_profile("kz")
+    profile = current_profile()
     offered = [*profile.peers, *profile.optional_peers]
     chosen = [p.strip().upper() for p in peers.split(",") if p.strip().upper() in offered] or list(
         profile.peers

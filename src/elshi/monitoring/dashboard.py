@@ -72,14 +72,6 @@ def _tile(
 
 
 @functools.cache
-def profile(key: str = "kz") -> Any:
-    """The country profile, parsed once per process (reading its YAML takes longer than the dashboard)."""
-    from elshi.analysis import load_profile
-
-    return load_profile(key)
-
-
-@functools.cache
 def iso3() -> dict[str, str]:
     from elshi.sources._country_table import ISO3_TO_ISO2
 

@@ -1,7 +1,7 @@
 """Demo listening data: 90 days of a synthetic multilingual corpus, passed through the real pipeline.
 
-A seeded generator writes short articles in kk, ru, en, de, tr and zh about Kazakhstan and its
-peers, with varied outlets, narratives and tone, and a crisis spike ten days ago. Nothing is
+A seeded generator writes short articles in kk, ru, en, de, tr and zh about the configured profile's
+target and its peers, with varied outlets, narratives and tone, and a crisis spike ten days ago. Nothing is
 pre-labelled: language, mentions, tone and narratives come from the analysis core (lexicon tier,
 so that the first `elshi up --demo` stays quick). Every document is marked synthetic.
 """
@@ -13,8 +13,10 @@ import random
 
 from django.utils import timezone
 
-from elshi.documents import RawDocument
+from elshi.analysis import CountryProfile
 from elshi.common.demo import DemoContext, demo_step
+from elshi.common.profile import current_profile
+from elshi.documents import RawDocument
 
 SYNTHETIC = "demo:synthetic"
 NAMES = {
@@ -143,7 +145,15 @@ OUTLETS = {
 LANGS = ["en", "en", "ru", "ru", "kk", "de", "tr", "zh"]
 
 
-def corpus(days: int = 90, seed: int = 2026) -> list[RawDocument]:
+def _name(profile: CountryProfile, code: str, lang: str) -> str:
+    """The country's name in ``lang`` from the table, else the profile's own (English) name."""
+    return NAMES[lang].get(code) or profile.country(code).name
+
+
+def corpus(days: int = 90, seed: int = 2026, profile: CountryProfile | None = None) -> list[RawDocument]:
+    """About the configured profile's target and peers (or ``profile``'s)."""
+    profile = profile or current_profile()
+    target, peers = profile.target, list(profile.peers)
     rng = random.Random(seed)  # noqa: S311 - a seeded, repeatable demo corpus, not a secret
     today = timezone.now().date()
     docs: list[RawDocument] = []
@@ -151,21 +161,18 @@ def corpus(days: int = 90, seed: int = 2026) -> list[RawDocument]:
         day = today - dt.timedelta(days=back)
         crisis = back == 10
         plan = [
-            ("KZ", rng.choice(["positive", "positive", "neutral", "negative"]))
+            (target, rng.choice(["positive", "positive", "neutral", "negative"]))
             for _ in range(rng.randint(4, 7))
         ]
         plan += [
-            (
-                rng.choice(["UZ", "KG", "TJ", "TM", "AZ", "GE", "MN"]),
-                rng.choice(["positive", "neutral", "negative"]),
-            )
-            for _ in range(rng.randint(2, 4))
+            (rng.choice(peers), rng.choice(["positive", "neutral", "negative"]))
+            for _ in range(rng.randint(2, 4) if peers else 0)
         ]
         if crisis:
-            plan += [("KZ", "negative")] * 24
+            plan += [(target, "negative")] * 24
         for i, (country, tone) in enumerate(plan):
             lang = rng.choice(LANGS)
-            text = rng.choice(TEMPLATES[lang][tone]).format(c=NAMES[lang][country])
+            text = rng.choice(TEMPLATES[lang][tone]).format(c=_name(profile, country, lang))
             outlet, outlet_country = rng.choice(OUTLETS[lang])
             published = dt.datetime.combine(day, dt.time(rng.randint(6, 20), rng.randint(0, 59)), dt.UTC)
             docs.append(
@@ -191,7 +198,7 @@ def demo_listening(context: DemoContext) -> None:
 
     if Document.objects.filter(source_id=SYNTHETIC).exists():
         return
-    analyzer = ProfileAnalyzer("kz", "lexicon")
+    analyzer = ProfileAnalyzer(None, "lexicon")  # the configured profile
     summary = ImportSummary()
     import_items(corpus(), analyzer, summary)
     context.count("synthetic documents", summary.new)

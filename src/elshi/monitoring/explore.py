@@ -16,6 +16,8 @@ from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from elshi.analysis import MentionFinder
+from elshi.common.profile import profile_for, profile_key
 from elshi.monitoring.models import Document, Mention
 
 FILTERS = ("country", "language", "tone", "outlet_country", "outlet", "q", "narrative", "from", "to")
@@ -57,11 +59,14 @@ def filtered(picked: dict[str, str]) -> tuple[QuerySet[Mention], list[str]]:
     return mentions, problems
 
 
-@functools.cache
 def _finder() -> Any:
-    from elshi.analysis import MentionFinder, load_profile
+    return _finder_for(profile_key())
 
-    return MentionFinder(load_profile("kz"))
+
+@functools.lru_cache(maxsize=4)
+def _finder_for(key: str) -> Any:
+    """Building the automaton takes longer than a page: one per configured profile."""
+    return MentionFinder(profile_for(key))
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
+from elshi.common.profile import profile_for, profile_key
 from elshi.documents import Quarantined, RawDocument
 from elshi.monitoring.models import Document, Mention, QuarantinedItem, RelationEvent
 from elshi.monitoring.rollup import refresh
@@ -155,10 +156,11 @@ def import_items(
 class ProfileAnalyzer:
     """One analyser for a whole import (loading models once)."""
 
-    def __init__(self, profile_key: str = "kz", tone: str | None = None) -> None:
-        from elshi.analysis import Analyzer, StoryIndex, load_profile
+    def __init__(self, profile_key: str | None = None, tone: str | None = None) -> None:
+        """``profile_key`` names a profile (``--profile``); by default the configured one."""
+        from elshi.analysis import Analyzer, StoryIndex
 
-        self.profile = load_profile(profile_key)
+        self.profile = profile_for(profile_key)
         self.analyzer = Analyzer(self.profile, tone)
         self.stories = StoryIndex()
 
@@ -185,7 +187,7 @@ def import_paths(
     kind: str,
     paths: list[Path],
     *,
-    profile: str = "kz",
+    profile: str | None = None,
     tone: str | None = None,
     countries: list[str] | None = None,
     progress: Callable[[int], None] | None = None,
@@ -194,9 +196,11 @@ def import_paths(
     """Each file through ``elshi.pipeline.analyse_file``: here, or on Dask when ``scheduler`` is given.
 
     Either way the results are stored here, file by file, so a cluster needs no database access.
+    ``profile`` defaults to the configured one, named explicitly so that workers analyse for it too.
     """
     from elshi.pipeline import analyse_file
 
+    profile = profile or profile_key()
     summary = ImportSummary()
     codes = tuple(countries or ())
     if scheduler is None:

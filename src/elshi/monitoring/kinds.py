@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
+from elshi.common.profile import current_profile
 from elshi.documents import Quarantined, RawDocument
 from elshi.monitoring.ingest import ImportSummary, import_items
 from elshi.monitoring.models import Source, SourceKind
@@ -77,9 +78,7 @@ def _countries(source: Source) -> Any:
 
     codes = source.options.get("countries") or []
     if not codes:
-        from elshi.analysis import load_profile
-
-        profile = load_profile(settings.ELSHI_PROFILE)
+        profile = current_profile()
         codes = [profile.target, *profile.peers]
     return CountryFilter.of(codes)
 

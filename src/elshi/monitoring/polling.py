@@ -10,19 +10,21 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from elshi.common.profile import profile_key
 from elshi.monitoring.ingest import ImportSummary, ProfileAnalyzer
 from elshi.monitoring.models import Source, SourceKind
 
 log = logging.getLogger(__name__)
-_ANALYZER: ProfileAnalyzer | None = None
+_ANALYZERS: dict[tuple[str, str | None], ProfileAnalyzer] = {}
 
 
 def analyzer() -> ProfileAnalyzer:
-    """One analyser per worker process: its models load once."""
-    global _ANALYZER
-    if _ANALYZER is None:
-        _ANALYZER = ProfileAnalyzer(settings.ELSHI_PROFILE, settings.ELSHI_TONE_MODEL or None)
-    return _ANALYZER
+    """One analyser per worker process and configured profile: its models load once, and a changed
+    ``ELSHI_PROFILE`` (tests, a reconfigured worker) never reuses another country's analyser."""
+    key = (profile_key(), settings.ELSHI_TONE_MODEL or None)
+    if key not in _ANALYZERS:
+        _ANALYZERS[key] = ProfileAnalyzer(*key)
+    return _ANALYZERS[key]
 
 
 def fetcher(client: httpx.Client) -> Any:

@@ -20,21 +20,16 @@ from django.utils.translation import gettext as _
 
 from elshi.audit.log import record
 from elshi.audit.models import AuditEvent
+from elshi.common.profile import current_profile
+from elshi.common.spreadsheet import safe_cell
 from elshi.missions.permissions import Perm, has_perm
 from elshi.monitoring.index import country_rows
 from elshi.monitoring.models import Alert, AlertState, Document, Mention, QuarantinedItem, Source, SourceKind
-from elshi.common.spreadsheet import safe_cell
 
 
 def _require_listen(request: HttpRequest) -> None:
     if not has_perm(request.user, Perm.LISTEN, None):
         raise PermissionDenied("listen")
-
-
-def _profile() -> Any:
-    from elshi.monitoring.dashboard import profile
-
-    return profile("kz")
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date, int]:
@@ -66,7 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     from elshi.monitoring import dashboard as board
     from elshi.monitoring.models import DailyIndex, RelationEvent
 
-    profile = _profile()
+    profile = current_profile()
     peers = _peers(request, profile)
     countries = [profile.target, *peers]
     start, end, days = _period(request)

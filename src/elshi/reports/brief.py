@@ -27,6 +27,7 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import translation
 
+from elshi.common.profile import current_profile
 from elshi.monitoring.index import CountryRow, country_rows, relations_for
 from elshi.monitoring.models import Alert, Mention
 from elshi.reports.countries import country_name
@@ -385,9 +386,7 @@ def day_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
 
 
 def default_peers() -> list[str]:
-    from elshi.analysis import load_profile
-
-    return list(load_profile("kz").peers)
+    return list(current_profile().peers)
 
 
 def build_brief(

@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
+from elshi.common.profile import current_profile
 from elshi.content.models import Campaign
 from elshi.monitoring.models import Mention
 from elshi.publishing.models import Delivery, DeliveryState, MetricSnapshot
@@ -123,8 +124,10 @@ def _signal(country: str, keys: list[str], name: str, start: dt.date, end: dt.da
     )
 
 
-def campaign_report(campaign: Campaign, missions: list[Any], country: str = "KZ") -> CampaignReport:
-    """The report for ``campaign``, counting only deliveries on the channels of ``missions``."""
+def campaign_report(campaign: Campaign, missions: list[Any], country: str | None = None) -> CampaignReport:
+    """The report for ``campaign``, counting only deliveries on the channels of ``missions``; the
+    listening signal is ``country``'s, by default the configured profile's target."""
+    country = country or current_profile().target
     deliveries = list(
         Delivery.objects.filter(post__campaign=campaign, channel__mission__in=missions).select_related(
             "channel", "channel__mission", "variant"

@@ -7,6 +7,8 @@ A host country missing here falls back to the mission's own working languages.
 
 from __future__ import annotations
 
+from elshi.common.profile import current_profile
+
 NAMES: dict[str, dict[str, str]] = {
     "KZ": {"en": "Kazakhstan", "ru": "Казахстан", "kk": "Қазақстан"},
     "UZ": {"en": "Uzbekistan", "ru": "Узбекистан", "kk": "Өзбекстан"},
@@ -23,6 +25,7 @@ NAMES: dict[str, dict[str, str]] = {
     "TR": {"en": "Türkiye", "ru": "Турция", "kk": "Түркия"},
     "RU": {"en": "Russia", "ru": "Россия", "kk": "Ресей"},
     "FR": {"en": "France", "ru": "Франция", "kk": "Франция"},
+    "AF": {"en": "Afghanistan", "ru": "Афганистан", "kk": "Ауғанстан"},
 }
 
 HOST_LANGUAGES: dict[str, list[str]] = {
@@ -69,7 +72,17 @@ LANGUAGE_NAMES: dict[str, dict[str, str]] = {
 
 
 def country_name(code: str, lang: str) -> str:
-    return NAMES.get(code.upper(), {}).get(lang) or NAMES.get(code.upper(), {}).get("en") or code.upper()
+    """The name in ``lang``, else in English, else as the configured profile names it, else the code:
+    a profile for a country this table lacks still gets a readable brief."""
+    names = NAMES.get(code.upper(), {})
+    return names.get(lang) or names.get("en") or _profile_name(code.upper()) or code.upper()
+
+
+def _profile_name(code: str) -> str | None:
+    try:
+        return current_profile().country(code).name
+    except KeyError:
+        return None
 
 
 def language_name(code: str, lang: str) -> str:

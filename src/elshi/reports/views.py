@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from elshi.common.profile import current_profile
 from elshi.content.models import Campaign
 from elshi.missions.permissions import Perm, has_perm, missions_with
 from elshi.reports import actions
@@ -32,6 +33,11 @@ def last_week(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     today = today or timezone.now().date()
     end = today - dt.timedelta(days=today.weekday() + 1)
     return end - dt.timedelta(days=6), end
+
+
+def _target() -> str:
+    """The configured profile's target: the country a brief is about unless the analyst picks another."""
+    return current_profile().target
 
 
 def _codes(value: str) -> list[str]:
@@ -50,7 +56,9 @@ class CountryCodes(forms.CharField):
 
 
 class BriefForm(forms.Form):
-    country = forms.CharField(label=gettext_lazy("Country"), max_length=2, min_length=2, initial="KZ")
+    country = forms.CharField(
+        label=gettext_lazy("Country"), max_length=2, min_length=2, initial=_target  # called per form
+    )
     start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
     peers = CountryCodes(
@@ -142,7 +150,7 @@ def _brief_page(
                 for s in (BriefSubscription.objects.select_related("created_by") if can_generate else [])
             ],
             "subscription_form": subscription_form
-            or SubscriptionForm(initial={"country": "KZ", "language": "en"}),
+            or SubscriptionForm(initial={"country": _target(), "language": "en"}),
             "active": "measure",
         },
     )

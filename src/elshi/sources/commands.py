@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from elshi.analysis.profile import ProfileError, configured_profile_name, load_profile
 from elshi.sources.countries import CountryFilter
 from elshi.sources.domains import DomainCountryLookup
 from elshi.sources.errors import BadInput
@@ -30,6 +31,18 @@ __all__ = ["bench_sources", "sources_parse"]
 def _fail(message: str, code: int = 2) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code=code)
+
+
+def profile_filter() -> tuple[str, str]:
+    """The configured profile's target code and its English adjectives (``ELSHI_PROFILE``).
+
+    The filter matches substrings, so an adjective usually also keeps the rows that spell the name;
+    a target without an English adjective falls back to its first English name."""
+    profile = load_profile(configured_profile_name())
+    target = profile.country(profile.target)
+    en = [a for a in target.aliases if a.lang == "en" and a.kind in ("adjective", "name")]
+    words = [a.form for a in en if a.kind == "adjective"] or [a.form for a in en][:1]
+    return profile.target, ",".join(words)
 
 
 def _mapping(text: str, timezone: str) -> ColumnMapping:
@@ -52,7 +65,7 @@ def sources_parse(
     kind: Annotated[str, typer.Option("--kind", help=f"One of: {', '.join(KINDS)}.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Output JSONL; bad items go beside it.")],
     countries: Annotated[str, typer.Option(help="GDELT filter: ISO alpha-2 codes, comma-separated.")] = "",
-    keywords: Annotated[str, typer.Option(help="GDELT filter: words, comma-separated (kazakh).")] = "",
+    keywords: Annotated[str, typer.Option(help="GDELT filter: words, comma-separated.")] = "",
     domains: Annotated[
         Path | None, typer.Option(help="GDELT domain-country lookup (csv/zip/cache) for outlet countries.")
     ] = None,
@@ -96,14 +109,24 @@ def bench_sources(
     gdelt_dir: Annotated[Path, typer.Option(help="Folder with gkg/, events/ and lookups/.")] = Path(
         "../shared/data/gdelt"),
     big_mb: Annotated[int, typer.Option(help="Size of the GKG file made by repeating real rows.")] = 150,
-    countries: Annotated[str, typer.Option(help="Profile countries, ISO alpha-2.")] = "KZ",
-    keywords: Annotated[str, typer.Option(help="Profile keywords.")] = "kazakh",
+    countries: Annotated[
+        str, typer.Option(help="Profile countries, ISO alpha-2 (default: the profile's target).")
+    ] = "",
+    keywords: Annotated[
+        str, typer.Option(help="Profile keywords (default: the target's English adjective).")
+    ] = "",
 ) -> None:
     """Records/s and peak memory of the GDELT parsers on the real files (DESIGN section 8)."""
     from elshi.sources.bench import run_bench  # keeps the multiprocessing machinery out of the CLI start
 
     if not (gdelt_dir / "gkg").is_dir() or not (gdelt_dir / "events").is_dir():
         raise _fail(f"{gdelt_dir}: no gkg/ and events/ folders (the real GDELT files)")
+    if not countries or not keywords:
+        try:
+            target, words = profile_filter()
+        except ProfileError as exc:
+            raise _fail(str(exc)) from exc
+        countries, keywords = countries or target, keywords or words
     try:
         CountryFilter.of(countries.split(","), keywords.split(","))
     except ValueError as exc:

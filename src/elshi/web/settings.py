@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from elshi.analysis.profile import DEFAULT_PROFILE
 from elshi.web import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -252,7 +253,7 @@ ELSHI_IMAGE_API_KEY = env.envstr("ELSHI_IMAGE_API_KEY")
 
 # Listening: the country profile, the tone model ("" = the default tier), and hosts that may be private
 # addresses (an intranet feed); every other private, loopback or link-local address is refused.
-ELSHI_PROFILE = env.envstr("ELSHI_PROFILE", "kz")
+ELSHI_PROFILE = env.envstr("ELSHI_PROFILE", DEFAULT_PROFILE)
 ELSHI_TONE_MODEL = env.envstr("ELSHI_TONE_MODEL")
 ELSHI_FETCH_ALLOWED_HOSTS = (
     env.envlist("ELSHI_FETCH_ALLOWED_HOSTS", []) if env.envstr("ELSHI_FETCH_ALLOWED_HOSTS") else []
