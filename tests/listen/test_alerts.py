@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from elshi.missions.models import Notification
 from elshi.monitoring.alerting import check_day
 from elshi.monitoring.models import Alert, Document, Mention
 from elshi.monitoring.spikes import robust_z, spike
-from elshi.missions.models import Notification
 
 DAY = dt.date(2026, 11, 20)
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from elshi.reports.models import Brief
 from elshi.common.demo import DemoContext
+from elshi.reports.models import Brief
 
 
 @pytest.mark.slow

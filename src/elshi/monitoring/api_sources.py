@@ -15,10 +15,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Schema, Status
 
+from elshi.common.api_errors import ApiRefusal
 from elshi.missions.permissions import Perm, has_perm
 from elshi.monitoring.api import router
 from elshi.monitoring.models import QuarantinedItem, Source, SourceKind
-from elshi.common.api_errors import ApiRefusal
 
 
 class SourceOut(Schema):

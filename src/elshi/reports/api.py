@@ -8,9 +8,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from elshi.common.api_errors import ApiRefusal
 from elshi.reports.actions import LANGUAGES, check_read_briefs
 from elshi.reports.brief import brief_json, build_brief
-from elshi.common.api_errors import ApiRefusal
 
 router = Router(tags=["measure"])
 MAX_PEERS = 30  # each peer adds index queries: a bound keeps one request cheap
