@@ -12,15 +12,16 @@ from django.utils import timezone
 
 from elshi.audit.models import AuditEvent
 from elshi.clearance import actions as clearance_actions
+from elshi.common.crypto import decrypt_json
 from elshi.content import actions as content_actions
 from elshi.content.models import Post
 from elshi.missions import actions as mission_actions
 from elshi.missions.models import Channel, ChannelStatus
 from elshi.publishing import actions
 from elshi.publishing.accounts import account_of, set_credentials
+from elshi.publishing.claiming import claim
 from elshi.publishing.models import Delivery, DeliveryState
-from elshi.publishing.sending import claim, send
-from elshi.common.crypto import decrypt_json
+from elshi.publishing.sending import send
 
 from ..tell.conftest import EN
 

@@ -16,7 +16,7 @@ from elshi.connectors import Token
 from elshi.connectors.bench import LoopbackPlatform
 from elshi.content.models import Post, PostState, Variant
 from elshi.missions.models import Channel
-from elshi.publishing import sending
+from elshi.publishing import claiming, dispatcher
 from elshi.publishing.accounts import set_credentials
 from elshi.publishing.models import Delivery, DeliveryState
 
@@ -27,10 +27,10 @@ def senders(settings: Any) -> Iterator[Callable[[int], None]]:
 
     def width(n: int) -> None:
         settings.ELSHI_PUBLISH_CONCURRENCY = n
-        sending._pool = None
+        dispatcher._pool = None
 
     yield width
-    sending._pool = None
+    dispatcher._pool = None
 
 
 def _deliveries(
@@ -71,7 +71,7 @@ def test_every_due_delivery_goes_out_once_and_nothing_early(
     senders(4)
     with LoopbackPlatform(latency_s=0.05) as platform:
         made = _deliveries(missions, people, platform.url, due=12, later=3)
-        outcomes = sending.dispatch()
+        outcomes = dispatcher.dispatch()
         assert outcomes == Counter({DeliveryState.PUBLISHED: 12})
         assert sorted(platform.received_keys().values()) == [1] * 12
         assert platform.requests == 12
@@ -86,10 +86,10 @@ def test_every_due_delivery_goes_out_once_and_nothing_early(
 def test_claims_are_bounded_and_disjoint(missions: dict[str, Any], people: dict[str, Any]) -> None:
     _deliveries(missions, people, "http://127.0.0.1:9", due=10, later=2)
     now = timezone.now()
-    first = sending.claim_due(now, 4)
-    second = sending.claim_due(now, 100)
+    first = claiming.claim_due(now, 4)
+    second = claiming.claim_due(now, 100)
     assert len(first) == 4 and len(second) == 6 and not set(first) & set(second)
-    assert sending.claim_due(now, 100) == []
+    assert claiming.claim_due(now, 100) == []
     assert Delivery.objects.filter(state=DeliveryState.PUBLISHING, attempts=1).count() == 10
 
 
@@ -102,7 +102,9 @@ def test_two_dispatchers_at_once_still_send_each_delivery_once(
         _deliveries(missions, people, platform.url, due=15, later=0)
         results: list[Counter[str]] = []
         # Bypass the per-process lock: two machines' dispatchers share only the database.
-        threads = [threading.Thread(target=lambda: results.append(sending._dispatch(None))) for _ in range(2)]
+        threads = [
+            threading.Thread(target=lambda: results.append(dispatcher._dispatch(None))) for _ in range(2)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -124,7 +126,7 @@ def test_dispatch_started_ahead_prepares_then_claims_each_delivery_at_its_time(
         made = _deliveries(missions, people, platform.url, due=0, later=4)
         soon = timezone.now() + dt.timedelta(seconds=1.5)
         Delivery.objects.filter(pk__in=[d.pk for d in made[:3]]).update(due_at=soon)
-        outcomes = sending.dispatch(ahead=True)
+        outcomes = dispatcher.dispatch(ahead=True)
         assert outcomes == Counter({DeliveryState.PUBLISHED: 3})
         # Nothing before its time; the one due in an hour (beyond the lead) was neither sent nor waited for.
         assert len(platform.received) == 3
@@ -160,10 +162,10 @@ def test_a_failed_group_commit_leaves_deliveries_publishing_for_the_sweep(
     senders: Any,
 ) -> None:
     senders(4)
-    monkeypatch.setattr(sending, "_published_sql", lambda: "UPDATE no_such_table SET x = %s")
+    monkeypatch.setattr(claiming, "_published_sql", lambda: "UPDATE no_such_table SET x = %s")
     with LoopbackPlatform(latency_s=0.0) as platform:
         _deliveries(missions, people, platform.url, due=5, later=0)
-        sending.dispatch()
+        dispatcher.dispatch()
         assert platform.requests == 5
     # Confirmed by the platform but not stored: never 'scheduled' again (that would send twice), never
     # lost; the sweep settles them as after a crash (re-sent where the platform deduplicates).
@@ -188,7 +190,7 @@ def test_a_delivery_queued_for_an_earlier_time_while_the_dispatcher_waits_is_not
 
         thread = threading.Thread(target=clear_another)
         thread.start()
-        assert sending.dispatch(ahead=True) == Counter({DeliveryState.PUBLISHED: 2})
+        assert dispatcher.dispatch(ahead=True) == Counter({DeliveryState.PUBLISHED: 2})
         thread.join()
         at = {r.key: r.at for r in platform.received}
     assert sooner.timestamp() <= at[f"elshi-{second.pk}"] < later.timestamp()

@@ -19,12 +19,12 @@ import pytest
 from django.urls import reverse
 
 from elshi.audit.models import AuditEvent as Event
+from elshi.common.crypto import encrypt_json
 from elshi.connectors import Token
 from elshi.missions import actions as mission_actions
 from elshi.missions.models import Channel
 from elshi.publishing import oauth_views
 from elshi.publishing.accounts import account_of, set_credentials
-from elshi.common.crypto import encrypt_json
 from tests.connectors.conftest import load
 
 FB = "https://graph.facebook.com/v24.0"

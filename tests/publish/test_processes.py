@@ -40,8 +40,8 @@ def test_every_delivery_once_from_two_processes_on_redis() -> None:
 _STARTER = """
 import django, time
 django.setup()
-from elshi.publishing import sending
-print(" ".join(map(str, sending.warm_up())), flush=True)
+from elshi.publishing import dispatcher
+print(" ".join(map(str, dispatcher.warm_up())), flush=True)
 time.sleep(120)
 """
 

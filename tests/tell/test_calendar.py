@@ -108,8 +108,8 @@ def test_ics_feed_per_mission(people: dict[str, Any], write_post: Any) -> None:
 
 def test_ics_feed_per_campaign(people: dict[str, Any], write_post: Any, missions: dict[str, Any]) -> None:
     from elshi.content import actions
-    from elshi.content.calendar import campaign_feed_token
     from elshi.content.models import Campaign
+    from elshi.publishing.calendar import campaign_feed_token
 
     campaign = actions.do_save(
         Campaign(name="Digital", goal="g", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 1, 1)),

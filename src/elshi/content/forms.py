@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from elshi.content.models import Campaign, Claim, Narrative, Post
-from elshi.missions.models import Channel, Mission, Platform
+from elshi.missions.models import Mission, Platform
 
 LANG_CHOICES = [
     ("kk", "Қазақша"),
@@ -195,9 +195,3 @@ def variant_initial(post: Post) -> list[dict[str, Any]]:
         if post.pk
         else []
     )
-
-
-class ChannelForm(forms.ModelForm):
-    class Meta:
-        model = Channel
-        fields = ["mission", "platform", "handle", "language", "is_active"]

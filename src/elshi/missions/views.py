@@ -135,31 +135,3 @@ def people(request: HttpRequest) -> HttpResponse:
             "active": "people",
         },
     )
-
-
-@login_required
-def channel_list(request: HttpRequest) -> HttpResponse:
-    from elshi.content.forms import ChannelForm
-    from elshi.missions.models import Channel
-
-    visible = missions_with(request.user, Perm.VIEW)
-    managed = missions_with(request.user, Perm.MANAGE)
-    form = None
-    if managed.exists():
-        form = ChannelForm(request.POST or None)
-        form.fields["mission"].queryset = managed  # type: ignore[attr-defined]
-        if request.method == "POST" and form.is_valid():
-            actions.do_save_channel(form.save(commit=False), acting_user=request.user)
-            messages.success(request, _("Channel added."))
-            return redirect("channel_list")
-    elif request.method == "POST":
-        raise PermissionDenied("channels")
-    channels = Channel.objects.filter(mission__in=visible).select_related("mission")
-    mission = request.GET.get("mission", "")
-    if mission:
-        channels = channels.filter(mission__slug=mission)
-    return render(
-        request,
-        "missions/channels.html",
-        {"channels": channels, "missions": visible, "mission": mission, "form": form, "active": "publish"},
-    )

@@ -10,9 +10,9 @@ import httpx
 from django.conf import settings
 
 from elshi import connectors
+from elshi.common.crypto import decrypt_json_cached, encrypt_json
 from elshi.connectors import Account, Token
 from elshi.missions.models import Channel
-from elshi.common.crypto import decrypt_json_cached, encrypt_json
 
 __all__ = [
     "account_of",

@@ -1,8 +1,9 @@
-"""Creating deliveries when a post is cleared, and a person's decisions on them. All audited."""
+"""Creating deliveries when a post is cleared, and a person's decisions on them. All audited: each
+delivery's move through :mod:`elshi.publishing.states`, and the post-level summary."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,12 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elshi.audit.log import record
-from elshi.content.models import Post
+from elshi.content.models import Post, Variant
+from elshi.missions.models import Channel
 from elshi.missions.permissions import Perm, require
 from elshi.publishing.models import NEEDS_A_PERSON, OPEN, Delivery, DeliveryState
+from elshi.publishing.states import Actor, Event, transition, transition_many
+from elshi.publishing.tasks import enqueue, enqueue_dispatch
+
+# How a withdrawal ends, by the state asked for.
+_WITHDRAWN_BY = {DeliveryState.CANCELLED: Event.WITHDRAW, DeliveryState.EXPIRED: Event.EXPIRE}
 
 
-def _variant_for(post: Post, channel: Any) -> Any:
+def _variant_for(post: Post, channel: Channel) -> Variant | None:
     """The variant for the channel's platform, in the channel's language when there is one."""
     variants = [v for v in post.variants.all() if v.platform == channel.platform]
     preferred = [v for v in variants if channel.language and v.language == channel.language]
@@ -23,120 +30,111 @@ def _variant_for(post: Post, channel: Any) -> Any:
     return chosen[0] if chosen else None
 
 
-def _dispatch_after_commit(due_at: Any) -> None:
-    from elshi.publishing.tasks import enqueue_dispatch
-
+def _dispatch_after_commit(due_at: dt.datetime) -> None:
     transaction.on_commit(lambda: enqueue_dispatch(due_at))
 
 
-def do_schedule_deliveries(post: Post, *, acting_user: Any) -> list[Delivery]:
+def do_schedule_deliveries(post: Post, *, acting_user: Actor) -> list[Delivery]:
     """One delivery per target channel, due at the post's time; queued after commit."""
-
     if post.scheduled_at is None:
         raise ValueError(f"post {post.pk} has no time")
     made = []
-    for channel in post.channels.all():
-        delivery, created = Delivery.objects.get_or_create(
-            post=post,
-            channel=channel,
-            defaults={"due_at": post.scheduled_at, "variant": _variant_for(post, channel)},
+    with transaction.atomic():
+        for channel in post.channels.all():
+            delivery, created = Delivery.objects.get_or_create(
+                post=post,
+                channel=channel,
+                defaults={"due_at": post.scheduled_at, "variant": _variant_for(post, channel)},
+            )
+            if not created and delivery.state in (DeliveryState.CANCELLED, DeliveryState.EXPIRED):
+                transition(
+                    delivery,
+                    Event.SCHEDULE,
+                    actor=acting_user,
+                    due_at=post.scheduled_at,
+                    variant=_variant_for(post, channel),
+                    attempts=0,
+                )
+            made.append(delivery)
+        record(
+            acting_user,
+            "deliveries.schedule",
+            post,
+            mission_slug=post.mission.slug,
+            changes={"channels": [str(d.channel) for d in made], "due_at": post.scheduled_at.isoformat()},
         )
-        if not created and delivery.state in (DeliveryState.CANCELLED, DeliveryState.EXPIRED):
-            delivery.state, delivery.due_at = DeliveryState.SCHEDULED, post.scheduled_at
-            delivery.variant, delivery.attempts = _variant_for(post, channel), 0
-            delivery.save(update_fields=["state", "due_at", "variant", "attempts"])
-        made.append(delivery)
-    record(
-        acting_user,
-        "deliveries.schedule",
-        post,
-        mission_slug=post.mission.slug,
-        changes={"channels": [str(d.channel) for d in made], "due_at": post.scheduled_at.isoformat()},
-    )
     if made:
         _dispatch_after_commit(post.scheduled_at)
     return made
 
 
-def do_withdraw_deliveries(post: Post, *, acting_user: Any, state: str = DeliveryState.CANCELLED) -> int:
+def do_withdraw_deliveries(
+    post: Post, *, acting_user: Actor, state: DeliveryState = DeliveryState.CANCELLED
+) -> int:
     """The post changed or was cancelled: nothing not yet sent goes out."""
-    changed = Delivery.objects.filter(
-        post=post, state__in=[DeliveryState.SCHEDULED, DeliveryState.FAILED_RETRYABLE]
-    ).update(state=state)
-    if changed:
-        record(
-            acting_user,
-            "deliveries.withdraw",
-            post,
-            mission_slug=post.mission.slug,
-            changes={"count": changed, "state": state},
-        )
-    return changed
+    with transaction.atomic():
+        moved = transition_many(Delivery.objects.filter(post=post), _WITHDRAWN_BY[state], actor=acting_user)
+        if moved:
+            record(
+                acting_user,
+                "deliveries.withdraw",
+                post,
+                mission_slug=post.mission.slug,
+                changes={"count": len(moved), "state": state},
+            )
+    return len(moved)
 
 
-def do_reschedule_deliveries(post: Post, *, acting_user: Any) -> int:
-
+def do_reschedule_deliveries(post: Post, *, acting_user: Actor) -> int:
+    """The post moved: its deliveries not yet sent (or expired) go at the new time."""
     if post.scheduled_at is None:
         raise ValueError(f"post {post.pk} has no time")
-    waiting = Delivery.objects.filter(
-        post=post, state__in=[DeliveryState.SCHEDULED, DeliveryState.FAILED_RETRYABLE, DeliveryState.EXPIRED]
+    moved = transition_many(
+        Delivery.objects.filter(post=post),
+        Event.RESCHEDULE,
+        actor=acting_user,
+        changes={"due_at": post.scheduled_at.isoformat()},
+        due_at=post.scheduled_at,
     )
-    ids = list(waiting.values_list("pk", flat=True))
-    waiting.update(due_at=post.scheduled_at, state=DeliveryState.SCHEDULED)
-    if ids:
+    if moved:
         _dispatch_after_commit(post.scheduled_at)
-    return len(ids)
+    return len(moved)
 
 
-def check_resolve(acting_user: Any, delivery: Delivery) -> None:
+def check_resolve(acting_user: Actor, delivery: Delivery) -> None:
     require(acting_user, Perm.PUBLISH, delivery.post.mission)
     if delivery.state not in NEEDS_A_PERSON:
         raise ValidationError(_("Only an unconfirmed or failed delivery needs a decision."))
 
 
-def do_mark_published(delivery: Delivery, url: str, *, acting_user: Any) -> Delivery:
+def do_mark_published(delivery: Delivery, url: str, *, acting_user: Actor) -> Delivery:
     """A person found the post on the platform: record it, never send it again."""
-    with transaction.atomic():
-        old = delivery.state
-        delivery.state, delivery.remote_url, delivery.published_at = (
-            DeliveryState.PUBLISHED,
-            url,
-            timezone.now(),
-        )
-        delivery.save(update_fields=["state", "remote_url", "published_at"])
-        record(
-            acting_user,
-            "delivery.mark_published",
-            delivery.post,
-            mission_slug=delivery.post.mission.slug,
-            changes={
-                "delivery": delivery.pk,
-                "channel": str(delivery.channel),
-                "state": [old, "published"],
-                "url": url,
-            },
-        )
+    transition(
+        delivery,
+        Event.MARK_PUBLISHED,
+        actor=acting_user,
+        changes={"post": delivery.post_id, "channel": str(delivery.channel), "url": url},
+        remote_url=url,
+        published_at=timezone.now(),
+    )
     return delivery
 
 
-def do_send_again(delivery: Delivery, *, acting_user: Any) -> Delivery:
+def do_send_again(delivery: Delivery, *, acting_user: Actor) -> Delivery:
     """A person checked the platform and found nothing: send now."""
-    from elshi.publishing.tasks import enqueue
-
     if delivery.post.state != "scheduled":
         raise PermissionDenied(_("The post is no longer scheduled."))
     with transaction.atomic():
-        old = delivery.state
-        delivery.state, delivery.due_at, delivery.attempts = DeliveryState.SCHEDULED, timezone.now(), 0
-        delivery.save(update_fields=["state", "due_at", "attempts"])
-        record(
-            acting_user,
-            "delivery.send_again",
-            delivery.post,
-            mission_slug=delivery.post.mission.slug,
-            changes={"delivery": delivery.pk, "channel": str(delivery.channel), "state": [old, "scheduled"]},
+        sent_again = transition(
+            delivery,
+            Event.SEND_AGAIN,
+            actor=acting_user,
+            changes={"post": delivery.post_id, "channel": str(delivery.channel)},
+            due_at=timezone.now(),
+            attempts=0,
         )
-        transaction.on_commit(lambda: enqueue(delivery.pk, delivery.due_at))
+        if sent_again:
+            transaction.on_commit(lambda: enqueue(delivery.pk, delivery.due_at))
     return delivery
 
 

@@ -1,6 +1,6 @@
-"""What runs in a helper sender process (see ``sending.dispatch``).
+"""What runs in a helper sender process (see ``dispatcher.dispatch``).
 
-Kept apart from :mod:`elshi.publishing.sending`: a spawned process unpickles these functions by
+Kept apart from :mod:`elshi.publishing.dispatcher`: a spawned process unpickles these functions by
 importing their module, and Django's models cannot be imported before ``django.setup()``.
 """
 
@@ -24,13 +24,13 @@ def start(parent: int, counter: Synchronized[int] | None = None) -> None:
     the next dispatch sees the broken pool, logs it and starts new ones. With ``counter``, pin the
     helper to a CPU (ELSHI_PUBLISH_PIN)."""
     if sys.platform == "linux":
-        import ctypes
+        import ctypes  # Linux only, and only in a helper process
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the worker died before the line above took effect
         os._exit(1)
-    import django
+    import django  # here: this module is imported before Django is set up (see the docstring)
 
     django.setup()
     if counter is not None:
@@ -53,9 +53,10 @@ def _pin(counter: Synchronized[int]) -> None:
 
 def dispatch(ahead: bool = False) -> Counter[str]:
     """Claim and send due deliveries until none is left, as the worker's own dispatcher does."""
+    # Here, not at the top: Django's models are importable only after ``start`` set Django up.
     from django.db import close_old_connections
 
-    from elshi.publishing.sending import dispatch_here
+    from elshi.publishing.dispatcher import dispatch_here
 
     close_old_connections()
     try:

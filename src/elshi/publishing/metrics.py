@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from elshi.connectors import ConnectorError
 from elshi.publishing.accounts import http_client, publisher_for
+from elshi.publishing.claiming import METRIC_AGES
 from elshi.publishing.models import Delivery, DeliveryState, MetricSnapshot
-from elshi.publishing.sending import METRIC_AGES
 
 log = logging.getLogger(__name__)
 

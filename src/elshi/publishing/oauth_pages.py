@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from elshi.audit.log import record
+from elshi.common.crypto import decrypt_json, encrypt_json
 from elshi.connectors import Token
 from elshi.connectors.meta import connect as meta
 from elshi.missions.models import Channel, ChannelStatus
 from elshi.missions.permissions import Perm, require
 from elshi.publishing.accounts import store_token
-from elshi.common.crypto import decrypt_json, encrypt_json
 
 PAGES_KEY = "elshi_oauth_pages"
 MAX_AGE_S = 15 * 60

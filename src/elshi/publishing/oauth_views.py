@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from elshi.common.crypto import decrypt_json, encrypt_json
 from elshi.connectors import ConnectorError, Token
 from elshi.connectors import connect as oauth2
 from elshi.connectors.mastodon import oauth as mastodon
@@ -39,7 +40,6 @@ from elshi.missions.permissions import Perm, require
 from elshi.publishing.accounts import account_of, http_client
 from elshi.publishing.models import OAuthApp
 from elshi.publishing.oauth_pages import MAX_AGE_S, PAGES_KEY, connected, pick_page
-from elshi.common.crypto import decrypt_json, encrypt_json
 
 __all__ = ["PAGES_KEY", "SESSION_KEY", "oauth_callback", "oauth_start"]
 

@@ -10,7 +10,13 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
+from elshi.connectors import REGISTRY
+from elshi.publishing.accounts import connector_name
+from elshi.publishing.dispatcher import dispatch, lead_time, warm_up
+from elshi.publishing.metrics import collect_due
 from elshi.publishing.models import CLAIMABLE, Delivery, DeliveryState
+from elshi.publishing.sending import send
+from elshi.publishing.states import SYSTEM, Event, transition
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +24,6 @@ log = logging.getLogger(__name__)
 @db_task()
 def send_delivery(delivery_id: int) -> None:
     """Send one delivery. The outcome lives on the delivery row, so nothing is stored as a task result."""
-    from elshi.publishing.sending import send
-
     log.info("delivery %s: %s", delivery_id, send(delivery_id))
 
 
@@ -27,8 +31,6 @@ def send_delivery(delivery_id: int) -> None:
 def start_senders() -> None:
     """When the worker starts: start the helper sender processes, so the first deliveries that fall
     due do not wait for them."""
-    from elshi.publishing.sending import warm_up
-
     try:
         started = warm_up()
         if started:
@@ -41,8 +43,6 @@ def start_senders() -> None:
 def dispatch_due(ahead: bool = False) -> dict[str, int]:
     """Send every due delivery through the sending pool (ELSHI_PUBLISH_CONCURRENCY at once per
     process); ``ahead``: queued before their time, prepare and wait for it."""
-    from elshi.publishing.sending import dispatch
-
     outcomes = dict(dispatch(ahead=ahead))
     if outcomes:
         log.info("dispatched: %s", outcomes)
@@ -53,8 +53,6 @@ def enqueue_dispatch(due_at: dt.datetime) -> None:
     """One task for all the deliveries due at ``due_at`` (a post's channels), however many there are,
     started ELSHI_PUBLISH_LEAD_SECONDS early: the queue's scheduler wakes about once a second, and
     the dispatcher uses the time to prepare, then claims each delivery at its time."""
-    from elshi.publishing.sending import lead_time
-
     now = timezone.now()
     if due_at <= now:
         dispatch_due()
@@ -75,9 +73,6 @@ def enqueue(delivery_id: int, due_at: dt.datetime) -> None:
 @db_periodic_task(crontab(minute="*"))
 def sweep_deliveries() -> dict[str, int]:
     """Every minute: re-queue due deliveries (after a restart) and settle those a dead worker left behind."""
-    from elshi.connectors import REGISTRY
-    from elshi.publishing.accounts import connector_name
-
     now = timezone.now()
     due = Delivery.objects.filter(state__in=CLAIMABLE, due_at__lte=now).count()
     if due:
@@ -91,15 +86,19 @@ def sweep_deliveries() -> dict[str, int]:
         idempotent = bool(getattr(factory, "idempotent", False))
         if idempotent:
             # The platform deduplicates on the delivery key: sending again publishes at most once.
-            state, error = (
-                DeliveryState.FAILED_RETRYABLE,
-                "worker stopped while sending; re-sending (deduplicated)",
-            )
+            event, error = Event.RETRY, "worker stopped while sending; re-sending (deduplicated)"
         else:
-            state, error = DeliveryState.UNCONFIRMED, "worker stopped while sending: check the channel"
-        settled += Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.PUBLISHING).update(
-            state=state, last_error=error, last_error_at=now, due_at=now
+            event, error = Event.LOSE_TRACK, "worker stopped while sending: check the channel"
+        moved = transition(
+            delivery,
+            event,
+            actor=SYSTEM,
+            changes={"error": error},
+            last_error=error,
+            last_error_at=now,
+            due_at=now,
         )
+        settled += moved
         if idempotent:
             send_delivery(delivery.pk)
     return {"due": due, "settled": settled}
@@ -107,6 +106,4 @@ def sweep_deliveries() -> dict[str, int]:
 
 @db_periodic_task(crontab(minute="*/10"))
 def collect_metrics() -> int:
-    from elshi.publishing.metrics import collect_due
-
     return collect_due()

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from elshi.content import calendar
-from elshi.missions import views as mission_views
-from elshi.publishing import oauth_pages, oauth_views, views
+from elshi.publishing import calendar, oauth_pages, oauth_views, views
 
 urlpatterns = [
     path("tell/posts/<int:pk>/reschedule/", calendar.reschedule, name="post_reschedule"),
     path("publish/calendar/", calendar.calendar_view, name="calendar"),
-    path("publish/channels/", mission_views.channel_list, name="channel_list"),
+    path("publish/channels/", views.channel_list, name="channel_list"),
     path("publish/channels/<int:pk>/", views.channel_detail, name="channel_detail"),
     path("publish/channels/<int:pk>/oauth/", oauth_views.oauth_start, name="channel_oauth_start"),
     path("publish/oauth/callback/", oauth_views.oauth_callback, name="channel_oauth_callback"),

@@ -12,15 +12,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from elshi.audit.log import record
+from elshi.connectors import Token
 from elshi.connectors.catalog import CATALOG
+from elshi.missions import actions as mission_actions
 from elshi.missions.models import Channel, ChannelStatus
 from elshi.missions.permissions import Perm, has_perm, missions_with, require
 from elshi.publishing import actions, oauth_views
 from elshi.publishing.accounts import account_of, set_credentials
+from elshi.publishing.forms import ChannelForm, ConnectForm
 from elshi.publishing.models import NEEDS_A_PERSON, Delivery, DeliveryState
 
 
@@ -76,37 +78,29 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(request.POST.get("next") or "deliveries")
 
 
-class ConnectForm(forms.Form):
-    sandbox = forms.BooleanField(
-        label=gettext_lazy("Sandbox: record deliveries instead of sending them"), required=False
+@login_required
+def channel_list(request: HttpRequest) -> HttpResponse:
+    visible = missions_with(request.user, Perm.VIEW)
+    managed = missions_with(request.user, Perm.MANAGE)
+    form = None
+    if managed.exists():
+        form = ChannelForm(request.POST or None)
+        form.fields["mission"].queryset = managed  # type: ignore[attr-defined]
+        if request.method == "POST" and form.is_valid():
+            mission_actions.do_save_channel(form.save(commit=False), acting_user=request.user)
+            messages.success(request, _("Channel added."))
+            return redirect("channel_list")
+    elif request.method == "POST":
+        raise PermissionDenied("channels")
+    channels = Channel.objects.filter(mission__in=visible).select_related("mission")
+    mission = request.GET.get("mission", "")
+    if mission:
+        channels = channels.filter(mission__slug=mission)
+    return render(
+        request,
+        "missions/channels.html",
+        {"channels": channels, "missions": visible, "mission": mission, "form": form, "active": "publish"},
     )
-
-    def __init__(self, *args: object, channel: Channel, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        info = CATALOG.get(channel.platform)
-        self.setting_names = list(info.settings) if info else []
-        self.secret_names = [*info.secrets, *info.optional_secrets] if info else []
-        self.required_secrets = list(info.secrets) if info else []
-        for name in self.setting_names:
-            self.fields[f"setting_{name}"] = forms.CharField(
-                label=name.replace("_", " "), initial=channel.settings.get(name, ""), required=False
-            )
-        for name in self.secret_names:
-            self.fields[f"secret_{name}"] = forms.CharField(
-                label=name.replace("_", " "),
-                required=False,
-                widget=forms.PasswordInput(render_value=False),
-                help_text=gettext_lazy("Stored encrypted. Leave empty to keep the current value."),
-            )
-        self.fields["access_token"] = forms.CharField(
-            label=gettext_lazy("access token"),
-            required=False,
-            widget=forms.PasswordInput(render_value=False),
-            help_text=gettext_lazy(
-                "For platforms connected with OAuth: paste a token issued for this account, or leave empty."
-            ),
-        )
-        self.fields["sandbox"].initial = channel.sandbox
 
 
 @login_required
@@ -144,8 +138,6 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_connection(request: HttpRequest, channel: Channel, form: ConnectForm) -> None:
-    from elshi.connectors import Token
-
     data = form.cleaned_data
     secrets = dict(account_of(channel).secrets)
     secrets |= {n: data[f"secret_{n}"] for n in form.secret_names if data.get(f"secret_{n}")}

@@ -1,16 +1,18 @@
-"""The publishing calendar (month and week, across missions) and its ICS feeds."""
+"""The publishing calendar (month and week, across missions), moving a post on it, and its ICS feeds."""
 
 from __future__ import annotations
 
 import calendar as pycal
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,7 +36,38 @@ SHOWN = [
 ICS_SALT = "elshi.ics"
 
 
-def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
+class CalendarItems(Protocol):
+    """What another app shows beside the posts, in the calendar and the ICS feeds.
+
+    The calendar cannot import the apps above it; they add their items here (``engagements`` does, from
+    its ``apps.ready``). ``by_day`` gets the month or week shown and the filters chosen; ``ics_events``
+    the feed's signed data (``k``: mission or campaign, ``id``) and the person it belongs to.
+    """
+
+    def by_day(
+        self,
+        request: HttpRequest,
+        visible: QuerySet[Mission],
+        chosen: dict[str, str],
+        first: dt.date,
+        last: dt.date,
+    ) -> dict[dt.date, list[tuple[Any, dt.datetime, str]]]: ...
+
+    def ics_events(
+        self, request: HttpRequest, user: AbstractBaseUser, data: dict[str, Any]
+    ) -> list[Event]: ...
+
+
+_ITEMS: list[CalendarItems] = []
+
+
+def add_calendar_items(items: CalendarItems) -> None:
+    """Show ``items`` in the calendar and the feeds (once, however often an app registers them)."""
+    if items not in _ITEMS:
+        _ITEMS.append(items)
+
+
+def _filtered(request: HttpRequest) -> tuple[QuerySet[Post], dict[str, str]]:
     posts = Post.objects.filter(
         mission__in=missions_with(request.user, Perm.VIEW), scheduled_at__isnull=False
     )
@@ -83,11 +116,16 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     )
     by_day: dict[dt.date, list[tuple[Post, dt.datetime, bool]]] = {}
     for post in window.order_by("scheduled_at"):
+        if post.scheduled_at is None:  # excluded by the window; says so to the type checker
+            continue
         local = post.scheduled_at.astimezone(post.mission.zone)
         movable = post.is_editable and has_perm(request.user, Perm.COMPOSE, post.mission)
         by_day.setdefault(local.date(), []).append((post, local, movable))
     visible = missions_with(request.user, Perm.VIEW)
-    events = _engagements_by_day(request, visible, chosen, first, last)
+    events: dict[dt.date, list[tuple[Any, dt.datetime, str]]] = {}
+    for items in _ITEMS:
+        for day, rows in items.by_day(request, visible, chosen, first, last).items():
+            events.setdefault(day, []).extend(rows)
     context = {
         "view": view,
         "anchor": anchor,
@@ -104,35 +142,6 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         "active": "publish",
     }
     return render(request, "content/calendar.html", context)
-
-
-def _engagements_by_day(
-    request: HttpRequest, visible: Any, chosen: dict[str, str], first: dt.date, last: dt.date
-) -> dict[dt.date, list[tuple[Any, dt.datetime, str]]]:
-    """Engagements beside the posts, on each day they run (in their mission's local time)."""
-    from elshi.engagements.models import Engagement
-
-    if chosen["channel"] or chosen["state"]:
-        return {}  # those filters are about posts
-    rows = Engagement.objects.filter(
-        mission__in=visible,
-        starts_at__lt=dt.datetime.combine(last + dt.timedelta(days=2), dt.time(), dt.UTC),
-        ends_at__gte=dt.datetime.combine(first - dt.timedelta(days=1), dt.time(), dt.UTC),
-    ).select_related("mission")
-    if chosen["mission"]:
-        rows = rows.filter(mission__slug=chosen["mission"])
-    if chosen["campaign"].isdigit():
-        rows = rows.filter(campaign_id=int(chosen["campaign"]))
-    language = request.LANGUAGE_CODE
-    days: dict[dt.date, list[tuple[Any, dt.datetime, str]]] = {}
-    for engagement in rows.order_by("starts_at"):
-        zone = engagement.mission.zone
-        local = engagement.starts_at.astimezone(zone)
-        day, end = local.date(), engagement.ends_at.astimezone(zone).date()
-        while day <= end and day <= last:
-            days.setdefault(day, []).append((engagement, local, engagement.display_title(language)))
-            day += dt.timedelta(days=1)
-    return days
 
 
 def _feeds(request: HttpRequest) -> list[tuple[str, str]]:
@@ -212,32 +221,13 @@ def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
         event.add("description", "\n\n".join(v.text for v in post.variants.all())[:2000])
         event.add("url", request.build_absolute_uri(reverse("post_detail", args=[post.pk])))
         cal.add_component(event)
-    for component in _engagement_events(request, user, data):
-        cal.add_component(component)
+    for items in _ITEMS:
+        for component in items.ics_events(request, user, data):
+            cal.add_component(component)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="elshi-{data["k"]}-{data["id"]}.ics"'
     return response
 
 
-def _engagement_events(request: HttpRequest, user: Any, data: dict[str, Any]) -> list[Event]:
-    """The feed's engagements: the mission's (or the campaign's, at missions the user may see)."""
-    from elshi.engagements.invites import engagement_event
-    from elshi.engagements.models import Engagement
-
-    if data.get("k") == "mission":
-        rows = Engagement.objects.filter(mission_id=int(data.get("id") or 0))
-    else:
-        rows = Engagement.objects.filter(
-            campaign_id=int(data.get("id") or 0), mission__in=missions_with(user, Perm.VIEW)
-        )
-    events = []
-    for engagement in rows.select_related("mission"):
-        # Staff calendars: the place, never the meeting link (a feed URL is easily shared).
-        event = engagement_event(engagement, "en", with_link=False)
-        event.add("url", request.build_absolute_uri(reverse("engagement_detail", args=[engagement.pk])))
-        events.append(event)
-    return events
-
-
-def campaign_feed_token(user: Any, campaign: Campaign) -> str:
+def campaign_feed_token(user: AbstractBaseUser, campaign: Campaign) -> str:
     return signing.dumps({"u": user.pk, "k": "campaign", "id": campaign.pk}, salt=ICS_SALT)
