@@ -132,8 +132,12 @@ def warm_up() -> list[int]:
     pool = _helper_pool()
     if pool is None:
         return []
-    jobs = [pool.submit(helpers.pid, 0.2) for _ in range(_processes() - 1)]
-    return sorted({job.result() for job in jobs})
+    wanted, seen = _processes() - 1, set[int]()
+    deadline = time.monotonic() + 60
+    # A helper still setting Django up leaves its job to one already up; ask again until each answered.
+    while len(seen) < wanted and time.monotonic() < deadline:
+        seen |= {job.result() for job in [pool.submit(helpers.pid, 0.2) for _ in range(wanted)]}
+    return sorted(seen)
 
 
 def dispatch_here(ahead: bool = False) -> Counter[str]:
