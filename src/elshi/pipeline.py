@@ -30,6 +30,7 @@ class FileResult:
 def _analyzer(profile: str, tone: str | None) -> Any:
     key = (profile, tone)
     if key not in _ANALYZERS:
+        # Loaded on first use, where analysis runs (a Dask worker too): lingua and the models cost seconds.
         from elshi.analysis import Analyzer, load_profile
 
         _ANALYZERS[key] = Analyzer(load_profile(profile), tone)
@@ -44,6 +45,7 @@ def analyse_file(
     ``profile`` defaults to the configured one (``ELSHI_PROFILE``); the Django side passes its own
     (``elshi.common.profile``) so that a Dask worker's environment cannot pick another country."""
     profile = profile or configured_profile_name()
+    # Loaded on first use, where analysis runs (a Dask worker too): lingua and the models cost seconds.
     from elshi.analysis import AnalysisInput, StoryIndex
     from elshi.sources.countries import CountryFilter
     from elshi.sources.parse import parse_path

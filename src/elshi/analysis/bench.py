@@ -70,6 +70,7 @@ def _sentences(root: Path) -> dict[str, list[str]]:
 @functools.lru_cache(maxsize=2)
 def _pools(root: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Sentences by language: those naming no profile country at all, and those naming one."""
+    # Each stage imports what it measures (and the naive baseline, a dev extra) when it runs.
     from elshi.analysis.mentions import MentionFinder
 
     finder = MentionFinder(_profile())
@@ -102,6 +103,7 @@ def _peak_mb() -> float:
 
 
 def _ours_lang_mentions(texts: list[str]) -> int:
+    # Each stage imports what it measures (and the naive baseline, a dev extra) when it runs.
     from elshi.analysis.language import LanguageIdentifier
     from elshi.analysis.mentions import MentionFinder
 
@@ -125,6 +127,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _worker_init() -> None:
+    # Each stage imports what it measures (and the naive baseline, a dev extra) when it runs.
     from elshi.analysis.language import LanguageIdentifier
     from elshi.analysis.mentions import MentionFinder
 
@@ -159,6 +162,7 @@ def _ours_parallel(texts: list[str], workers: int = 2) -> int:
 
 
 def _raw_scan(texts: list[str]) -> int:
+    # Each stage imports what it measures (and the naive baseline, a dev extra) when it runs.
     from elshi.analysis.mentions import MentionFinder
 
     finder = MentionFinder(_profile())
@@ -171,6 +175,7 @@ def _raw_scan(texts: list[str]) -> int:
 
 def _naive(texts: list[str], with_vader: bool) -> int:
     """What people usually write: langdetect per document, one regex per alias, VADER on the page."""
+    # Each stage imports what it measures (and the naive baseline, a dev extra) when it runs.
     from langdetect import DetectorFactory, detect
     from langdetect.lang_detect_exception import LangDetectException
 
@@ -206,6 +211,7 @@ def _full(texts: list[str], tone: str, cold: bool = False) -> int:
     """The whole analysis in batches of 64. ``cold`` empties the encoder's in-process cache before
     every batch, so only repeats within a batch are embedded once (the corpus reuses its few
     country-naming sentences far more than real news does)."""
+    # Each stage imports what it measures (and the naive baseline, a dev extra) when it runs.
     from datetime import UTC, datetime
 
     from elshi.analysis.batch import AnalysisInput, Analyzer
@@ -245,6 +251,7 @@ ENCODER_WINDOWS = 64
 def _e5_windows(texts: list[str]) -> int:
     """The encoder alone: one batch of the first distinct mention windows of the corpus, the ceiling
     of the embedding tier (every tone query costs at least one such window)."""
+    # Each stage imports what it measures (and the naive baseline, a dev extra) when it runs.
     from elshi.analysis.mentions import MentionFinder
     from elshi.analysis.tone import ToneQuery, window_of
     from elshi.analysis.tone.encoder import E5Encoder, forget
@@ -269,6 +276,7 @@ def _e5_windows(texts: list[str]) -> int:
 
 
 def _lingua_only(texts: list[str], restricted: bool) -> int:
+    # Each stage imports what it measures (and the naive baseline, a dev extra) when it runs.
     from lingua import LanguageDetectorBuilder
 
     from elshi.analysis.language import _to_language

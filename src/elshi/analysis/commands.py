@@ -79,6 +79,7 @@ def analyze(
     tone_model: Annotated[str | None, typer.Option("--tone-model", help=TONE_HELP)] = None,
 ) -> None:
     """Analyse a JSONL file: language, mentions, tone toward the target, narratives, story."""
+    # A command loads its models when it runs: `elshi --help` must stay instant.
     from elshi.analysis.batch import Analyzer
     from elshi.analysis.contract import run_contract_files
     from elshi.analysis.profile import ProfileError, load_profile
@@ -120,6 +121,7 @@ def eval_tone(
     cache: Annotated[Path | None, typer.Option("--cache", help=CACHE_HELP)] = None,
 ) -> None:
     """Macro-F1 of every tone tier and baseline on the dev/valid splits."""
+    # A command loads its models when it runs: `elshi --help` must stay instant.
     from elshi.analysis.evaluation import evaluate_tone
 
     names = [n.strip() for n in datasets.split(",") if n.strip()]
@@ -165,6 +167,7 @@ def eval_mentions(
     ] = False,
 ) -> None:
     """Precision and recall of country mentions on the labelled multilingual sample."""
+    # A command loads its models when it runs: `elshi --help` must stay instant.
     from elshi.analysis.mention_eval import evaluate_mentions
     from elshi.analysis.profile import ProfileError, load_profile
 
@@ -207,6 +210,7 @@ def eval_narratives(
     write: Annotated[bool, typer.Option("--write", help="store the calibration in the package")] = False,
 ) -> None:
     """Micro-F1 of narrative tagging: cross-validated (honest) and in-sample, and the calibration."""
+    # A command loads its models when it runs: `elshi --help` must stay instant.
     from elshi.analysis.narrative_eval import calibrate, cross_validated, load_sample
     from elshi.analysis.narratives import NarrativeTagger
     from elshi.analysis.profile import ProfileError, load_profile
@@ -263,6 +267,7 @@ def bench_analysis(
     ``e5-windows`` (the encoder alone, the embedding tier's ceiling) counts mention windows, not
     documents; "cpu s" is the stage's CPU time, steadier than wall time on a shared machine.
     """
+    # A command loads its models when it runs: `elshi --help` must stay instant.
     from elshi.analysis.bench import STAGES, build_corpus, run_stage
 
     wanted = [s.strip() for s in stages.split(",") if s.strip()]
@@ -323,6 +328,7 @@ def bench_analysis(
 
 
 def _calibration() -> float:
+    # A command loads its models when it runs: `elshi --help` must stay instant.
     import time
 
     started = time.perf_counter()
@@ -331,6 +337,7 @@ def _calibration() -> float:
 
 
 def _cores() -> int:
+    # A command loads its models when it runs: `elshi --help` must stay instant.
     import os
 
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -344,6 +351,7 @@ def train_tone(
     ] = False,
 ) -> None:
     """Rebuild the shipped lexicon and tone heads from train-ok rows (reproducible)."""
+    # A command loads its models when it runs: `elshi --help` must stay instant.
     from elshi.analysis.training import train_all
 
     try:

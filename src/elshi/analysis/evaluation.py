@@ -16,11 +16,14 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from elshi.analysis.datasets import DEFAULT_DATA, ToneExample
 from elshi.analysis.sampling import eval_rows
 from elshi.analysis.textfold import fold
 from elshi.analysis.tone.base import ToneQuery
+from elshi.analysis.tone.embedding import EmbeddingTone
+from elshi.analysis.tone.lexicon import LexiconTone
 
 __all__ = ["SYSTEMS", "EvalReport", "evaluate_tone", "macro_f1"]
 
@@ -67,8 +70,6 @@ def _from_scores(scores: Sequence[float], band: float) -> Probs:
 
 
 def _vader(rows: Sequence[ToneExample]) -> Probs:
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
     analyzer = SentimentIntensityAnalyzer()
     return _from_scores([float(analyzer.polarity_scores(r.text)["compound"]) for r in rows], 0.05)
 
@@ -109,9 +110,6 @@ def evaluate_tone(
     cache: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> EvalReport:
-    from elshi.analysis.tone.embedding import EmbeddingTone
-    from elshi.analysis.tone.lexicon import LexiconTone
-
     report = EvalReport()
     started = time.perf_counter()
     for name in datasets:

@@ -36,11 +36,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from sklearn.linear_model import LogisticRegression
 
 from elshi.analysis.datasets import DEFAULT_DATA, ToneExample, load_kazsandra, load_newsmtsc, load_rusentne
 from elshi.analysis.evaluation import macro_f1
 from elshi.analysis.sampling import SEED, embed_train_rows, seeded_sample
 from elshi.analysis.tone.base import ToneQuery, window_of
+from elshi.analysis.tone.encoder import E5Encoder
+from elshi.analysis.tone.features import char_counts, fit_idf, tfidf
+from elshi.analysis.tone.heads import softmax
 from elshi.analysis.tone.lexicon import LEXICON_PATH, stem, tokens
 
 __all__ = [
@@ -149,8 +153,6 @@ def derive_lexicon(
 
 
 def _fit(features: Any, labels: Sequence[int] | npt.NDArray[Any], c: float) -> tuple[Floats, Floats]:
-    from sklearn.linear_model import LogisticRegression
-
     model = LogisticRegression(C=c, max_iter=1000, class_weight="balanced", random_state=SEED)
     model.fit(features, np.asarray(labels))
     if list(model.classes_) != [-1, 0, 1]:
@@ -159,8 +161,6 @@ def _fit(features: Any, labels: Sequence[int] | npt.NDArray[Any], c: float) -> t
 
 
 def _softmax(logits: Floats) -> Floats:
-    from elshi.analysis.tone.heads import softmax
-
     return softmax(np.asarray(logits, dtype=np.float32))
 
 
@@ -168,16 +168,12 @@ class _CharFit:
     """One character head fitted on count rows: kept features, their idf and weights."""
 
     def __init__(self, counts: Any, labels: Sequence[int] | npt.NDArray[Any], c: float) -> None:
-        from elshi.analysis.tone.features import fit_idf, tfidf
-
         self.kept, kept_idf, self.idf_default = fit_idf(counts)
         self.idf = np.full(counts.shape[1], self.idf_default, dtype=np.float32)
         self.idf[self.kept] = kept_idf
         self.weights, self.bias = _fit(tfidf(counts, self.idf)[:, self.kept], labels, c)
 
     def probs(self, counts: Any) -> Floats:
-        from elshi.analysis.tone.features import tfidf
-
         return _softmax(tfidf(counts, self.idf)[:, self.kept] @ self.weights.T + self.bias)
 
     def packed(self, lang: str) -> dict[str, npt.NDArray[Any]]:
@@ -218,8 +214,6 @@ def _f1(rows: Sequence[ToneExample], probs: Floats) -> float:
 
 
 def char_oof(rows: list[ToneExample], scored: npt.NDArray[np.bool_], c: float) -> Floats:
-    from elshi.analysis.tone.features import char_counts
-
     counts = char_counts(_queries(rows))
     labels = np.asarray([r.label for r in rows])
     folds = np.asarray([cv_fold(r) for r in rows])
@@ -253,8 +247,6 @@ def tune_char(
 
 
 def train_char_head(root: Path = DEFAULT_DATA, out: Path = HEAD_DIR / "tone_char.npz") -> int:
-    from elshi.analysis.tone.features import char_counts
-
     packed: dict[str, Any] = {}
     heads = char_head_rows(root)
     for lang, rows in heads.items():
@@ -267,8 +259,6 @@ def train_char_head(root: Path = DEFAULT_DATA, out: Path = HEAD_DIR / "tone_char
 
 
 def _e5_vectors(rows: Sequence[ToneExample], cache: Path | None) -> Floats:
-    from elshi.analysis.tone.encoder import E5Encoder
-
     return E5Encoder(cache).encode([window_of(q) for q in _queries(rows)])
 
 
@@ -339,7 +329,6 @@ def choose_fusion(root: Path = DEFAULT_DATA, cache: Path | None = None, log: Log
         _log_scores(log, lang, scores)
         fusion[lang] = _best_share(scores)
     unseen: dict[float, list[float]] = {share: [] for share in SHARES}
-    from elshi.analysis.tone.features import char_counts
 
     for lang in ("en", "ru", "kk"):
         others = [r for r in heads["*"] if r.lang != lang]

@@ -35,6 +35,7 @@ def listen_import(
 ) -> None:
     """Parse, analyse and store documents; re-importing the same files duplicates nothing."""
     setup()
+    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.sources.parse import KINDS
 
     if kind not in KINDS:

@@ -65,7 +65,6 @@ def check_command() -> None:
 
     if settings.REDIS_URL:
         try:
-            # Imported after setup(): Django's apps load only once it is configured.
             import redis
 
             redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
@@ -75,7 +74,6 @@ def check_command() -> None:
             failures += 1
     else:
         _row(True, "task queue", f"Huey on SQLite at {settings.HUEY['filename']}")
-    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.web.tasks import last_heartbeat
 
     beat = last_heartbeat()
@@ -88,7 +86,6 @@ def check_command() -> None:
     )
 
     if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
-        # Imported after setup(): Django's apps load only once it is configured.
         from django.core.mail import get_connection
 
         try:
@@ -230,7 +227,6 @@ def keys_rotate(
     from django.apps import apps as django_apps
     from django.db import transaction
 
-    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.audit.log import record
     from elshi.common import crypto
     from elshi.missions.models import Channel

@@ -66,7 +66,6 @@ def user_create(
     from django.core.exceptions import ValidationError
     from django.db import transaction
 
-    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.missions import actions
 
     _check_role(role)
@@ -159,7 +158,6 @@ def mission_create(
     # Imported after setup(): Django's apps load only once it is configured.
     from django.core.exceptions import ValidationError
 
-    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.missions import actions
     from elshi.missions.models import Mission
 

@@ -58,6 +58,7 @@ def report_brief(
     from elshi.reports.actions import brief_file, do_generate_brief
 
     code = code or current_profile().target
+    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.reports.render import pdf_unavailable
 
     why = pdf_unavailable() if suffix == ".pdf" else None

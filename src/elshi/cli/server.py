@@ -44,7 +44,6 @@ def prepare(demo: bool) -> None:
 
     User = get_user_model()
     if not User.objects.filter(is_superuser=True).exists():
-        # Imported after setup(): Django's apps load only once it is configured.
         from elshi.missions.actions import do_create_user
 
         username = os.environ.get("ELSHI_ADMIN_USERNAME", "admin")
@@ -60,7 +59,6 @@ def prepare(demo: bool) -> None:
                 " (shown once: store it now)"
             )
     if demo:
-        # Imported after setup(): Django's apps load only once it is configured.
         from elshi.web.demo import load_demo
 
         with console.status("Loading the demo workspace…") as status:
@@ -132,7 +130,6 @@ def serve_command(
     # Imported after setup(): Django's apps load only once it is configured.
     from waitress import serve
 
-    # Imported after setup(): Django's apps load only once it is configured.
     from elshi.web.wsgi import application
 
     try:

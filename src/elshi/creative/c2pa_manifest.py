@@ -75,6 +75,7 @@ def _manifest(provenance: Provenance, title: str) -> dict[str, Any]:
 
 def sign_asset(path: str | Path, provenance: Provenance, config: SigningConfig, title: str = "") -> Path:
     """Embed a signed manifest into the file at ``path`` (replaced atomically)."""
+    # c2pa-python is an optional extra (c2pa): imported only when signing is asked for.
     import c2pa
 
     target = Path(path)
@@ -124,6 +125,7 @@ class ContentCredentials:
 
 def read_credentials(path: str | Path) -> ContentCredentials | None:
     """The active manifest of ``path``, or None when it has none."""
+    # c2pa-python is an optional extra (c2pa): imported only when signing is asked for.
     import c2pa
 
     target = Path(path)

@@ -17,6 +17,7 @@ from typing import Any
 from PIL import Image
 
 from elshi.creative.brand import BrandKit
+from elshi.creative.c2pa_manifest import sign_asset
 from elshi.creative.errors import CreativeError
 from elshi.creative.fonts import FontLibrary
 from elshi.creative.layout import Box, FittedText
@@ -136,8 +137,6 @@ class RenderedCard:
         provenance = provenance or Provenance("digitalCreation", made_by, now)
         target = save_with_provenance(self.image, path, provenance, self.alt_text)
         if signing is not None:
-            from elshi.creative.c2pa_manifest import sign_asset
-
             sign_asset(target, provenance, signing)
         return target
 

@@ -16,8 +16,12 @@ from typing import Annotated, Any
 
 import typer
 
+from elshi.creative.bench import bench_cards, bench_video
 from elshi.creative.brand import BrandKit
+from elshi.creative.cards import render_card
 from elshi.creative.errors import CreativeError, RenderError
+from elshi.creative.spec import card_from_dict, storyboard_from_dict
+from elshi.creative.video import render_video
 
 __all__ = ["bench_creative", "render_card_spec", "render_video_spec"]
 
@@ -52,9 +56,6 @@ def render_card_spec(
     brand: Annotated[Path | None, typer.Option("--brand", help="brand kit JSON")] = None,
 ) -> None:
     """Render one story card; prints its drafted alt text and, last, a JSON summary."""
-    from elshi.creative.cards import render_card
-    from elshi.creative.spec import card_from_dict
-
     data = _load(spec, "card spec")
     try:
         rendered = render_card(card_from_dict(data), size, _brand(brand))
@@ -83,9 +84,6 @@ def render_video_spec(
     brand: Annotated[Path | None, typer.Option("--brand", help="brand kit JSON")] = None,
 ) -> None:
     """Render a storyboard to MP4 with captions, showing progress; last line is a JSON summary."""
-    from elshi.creative.spec import storyboard_from_dict
-    from elshi.creative.video import render_video
-
     data = _load(spec, "storyboard")
     shown = {"value": -1}
 
@@ -128,8 +126,6 @@ def bench_creative(
     video: Annotated[bool, typer.Option("--video/--no-video", help="include the 15 s video")] = True,
 ) -> None:
     """Median render time per card template and of a 15 s 1080x1920 captioned video."""
-    from elshi.creative.bench import bench_cards, bench_video
-
     if runs < 1 or video_runs < 1:
         raise _fail("--runs and --video-runs must be >= 1")
     typer.echo(f"rendering {runs} cards per template", err=True)

@@ -27,6 +27,7 @@ class DiffusersImages:
     def _load(self) -> Any:
         if self._pipeline is None:
             try:
+                # diffusers and torch are the optional ai-local extra: imported only when this backend runs.
                 from diffusers import AutoPipelineForText2Image
             except ImportError as exc:
                 raise BackendUnavailable(
@@ -43,6 +44,7 @@ class DiffusersImages:
 
     def generate(self, request: ImageRequest) -> GeneratedImage:
         pipeline = self._load()
+        # diffusers and torch are the optional ai-local extra: imported only when this backend runs.
         import torch
 
         seed = request.seed if request.seed is not None else int(torch.seed() % 2**31)

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import imageio_ffmpeg
+
 from elshi.creative.errors import RenderError
 
 __all__ = ["MediaInfo", "ffmpeg_exe", "probe", "run_ffmpeg"]
@@ -20,8 +22,6 @@ __all__ = ["MediaInfo", "ffmpeg_exe", "probe", "run_ffmpeg"]
 
 @lru_cache(maxsize=1)
 def ffmpeg_exe() -> str:
-    import imageio_ffmpeg
-
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 

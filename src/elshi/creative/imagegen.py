@@ -19,6 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from PIL import Image, ImageDraw
 
+from elshi.creative.c2pa_manifest import sign_asset
 from elshi.creative.errors import BackendUnavailable, CreativeError, TextDoesNotFit
 from elshi.creative.fonts import FontLibrary
 from elshi.creative.labels import ai_label
@@ -85,8 +86,6 @@ class GeneratedImage:
             raise CreativeError("alt_text: every image needs alt text before it can be used")
         target = save_with_provenance(self.labelled(language, waiver), path, self.provenance, alt_text)
         if signing is not None:
-            from elshi.creative.c2pa_manifest import sign_asset
-
             sign_asset(target, self.provenance, signing)
         return target
 
@@ -141,6 +140,7 @@ def make_backend(config: Mapping[str, Any], client: Any = None) -> ImageBackend:
     if kind == "none":
         return NoBackend()
     if kind == "openai":
+        # The backends build on this module's types (ImageRequest, GeneratedImage): imported when chosen.
         from elshi.creative.openai_images import OpenAIImages
 
         return OpenAIImages(
@@ -152,6 +152,7 @@ def make_backend(config: Mapping[str, Any], client: Any = None) -> ImageBackend:
             timeout=float(config.get("timeout", 120)),
         )
     if kind == "diffusers":
+        # As above; and its diffusers and torch are the optional ai-local extra.
         from elshi.creative.diffusers_images import DiffusersImages
 
         return DiffusersImages(

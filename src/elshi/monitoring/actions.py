@@ -10,7 +10,9 @@ from django.db import transaction
 
 from elshi.audit.log import record
 from elshi.missions.permissions import Perm, has_perm
+from elshi.monitoring.kinds import upload_dir
 from elshi.monitoring.models import Source, SourceKind
+from elshi.monitoring.tasks import run_source_task
 
 
 def check_configure_sources(user: Any) -> None:
@@ -32,8 +34,6 @@ def _summary(source: Source) -> dict[str, Any]:
 
 
 def _enqueue(source: Source) -> None:
-    from elshi.monitoring.tasks import run_source_task
-
     pk = source.pk
     transaction.on_commit(lambda: run_source_task(pk, manual=True))
 
@@ -90,8 +90,6 @@ def do_poll_now(source: Source, *, acting_user: Any) -> bool:
 
 def do_delete_source(source: Source, *, acting_user: Any) -> None:
     """The source goes; what it stored stays (documents are shared by every view of listening)."""
-    from elshi.monitoring.kinds import upload_dir
-
     stored = source.options.get("file") if source.kind == SourceKind.UPLOAD else None
     with transaction.atomic():
         record(acting_user, "source.delete", source, changes=_summary(source))

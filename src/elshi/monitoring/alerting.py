@@ -17,6 +17,7 @@ from django.urls import reverse
 from elshi.analysis.periods import baseline_days
 from elshi.analysis.spikes import BASELINE_DAYS, DayVolume, Spike, day_spikes
 from elshi.missions.models import Membership, Role
+from elshi.missions.notify import notify
 from elshi.monitoring.models import Alert, AlertKind, DailyNarrative, Mention
 
 log = logging.getLogger(__name__)
@@ -120,8 +121,6 @@ def _text(alert: Alert) -> str:
 
 def tell_people(alert: Alert) -> None:
     """In-app and e-mail notices to analysts and administrators; the configured webhooks."""
-    from elshi.missions.notify import notify
-
     url = reverse("listen_alert", args=[alert.pk])
     roles = Membership.objects.filter(role__in=[Role.ANALYST, Role.ADMIN]).values("user_id")
     people = get_user_model().objects.filter(Q(pk__in=roles) | Q(is_superuser=True), is_active=True)

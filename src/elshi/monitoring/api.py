@@ -13,6 +13,8 @@ from ninja.errors import HttpError
 
 from elshi.common.profile import current_profile
 from elshi.missions.permissions import Perm, has_perm
+from elshi.monitoring.dashboard import context, latest_day
+from elshi.monitoring.index import daily_series
 from elshi.monitoring.models import Mention
 
 router = Router(tags=["listen"])
@@ -55,7 +57,6 @@ def index(
     to: dt.date | None = None,
 ) -> Any:
     _listen(request)
-    from elshi.monitoring.index import daily_series
 
     return [
         {
@@ -120,7 +121,6 @@ def summary(
     """Key figures of the target and its peers (``peers=UZ,KG``; default all), narrative mix, outlet
     countries, languages, top outlets and GDELT relations: what the dashboard shows, as JSON."""
     _listen(request)
-    from elshi.monitoring.dashboard import context, latest_day
 
     profile = current_profile()
     offered = [*profile.peers, *profile.optional_peers]

@@ -17,8 +17,12 @@ from ninja import Schema, Status
 
 from elshi.common.api_errors import ApiRefusal
 from elshi.missions.permissions import Perm, has_perm
+from elshi.monitoring import actions
+from elshi.monitoring.actions import check_configure_sources
 from elshi.monitoring.api import router
+from elshi.monitoring.forms import FORMS, UploadEditForm
 from elshi.monitoring.models import QuarantinedItem, Source, SourceKind
+from elshi.monitoring.views import _quarantine_counts
 
 
 class SourceOut(Schema):
@@ -62,8 +66,6 @@ def _listen(request: HttpRequest) -> None:
 
 
 def _analyse(request: HttpRequest) -> None:
-    from elshi.monitoring.actions import check_configure_sources
-
     check_configure_sources(request.user)
 
 
@@ -112,7 +114,6 @@ def _validated(form: Any) -> Source:
 @router.get("/sources", response=list[SourceOut], summary="Listening sources with their health")
 def list_sources(request: HttpRequest) -> Any:
     _listen(request)
-    from elshi.monitoring.views import _quarantine_counts
 
     counts = _quarantine_counts()
     return [_out(s, counts.get(s.source_id, 0)) for s in Source.objects.all()]
@@ -127,8 +128,6 @@ def get_source(request: HttpRequest, source_id: int) -> Any:
 @router.post("/sources", response={201: SourceOut}, summary="Add a feed, sitemap or GDELT source")
 def create_source(request: HttpRequest, payload: SourceIn) -> Any:
     _analyse(request)
-    from elshi.monitoring import actions
-    from elshi.monitoring.forms import FORMS
 
     if payload.kind == SourceKind.UPLOAD:
         raise ApiRefusal(422, "Files are uploaded in the app (Listen, Sources, file upload).")
@@ -144,8 +143,6 @@ def create_source(request: HttpRequest, payload: SourceIn) -> Any:
 @router.patch("/sources/{source_id}", response=SourceOut, summary="Change a source (the fields given)")
 def update_source(request: HttpRequest, source_id: int, payload: SourcePatch) -> Any:
     _analyse(request)
-    from elshi.monitoring import actions
-    from elshi.monitoring.forms import FORMS, UploadEditForm
 
     source = get_object_or_404(Source, pk=source_id)
     before = actions.snapshot(source)
@@ -167,7 +164,6 @@ def update_source(request: HttpRequest, source_id: int, payload: SourcePatch) ->
 @router.post("/sources/{source_id}/pause", response=SourceOut, summary="Pause a source")
 def pause_source(request: HttpRequest, source_id: int) -> Any:
     _analyse(request)
-    from elshi.monitoring import actions
 
     source = get_object_or_404(Source, pk=source_id)
     return _out(actions.do_set_enabled(source, False, acting_user=request.user))
@@ -176,7 +172,6 @@ def pause_source(request: HttpRequest, source_id: int) -> Any:
 @router.post("/sources/{source_id}/resume", response=SourceOut, summary="Resume a paused source")
 def resume_source(request: HttpRequest, source_id: int) -> Any:
     _analyse(request)
-    from elshi.monitoring import actions
 
     source = get_object_or_404(Source, pk=source_id)
     return _out(actions.do_set_enabled(source, True, acting_user=request.user))
@@ -185,7 +180,6 @@ def resume_source(request: HttpRequest, source_id: int) -> Any:
 @router.post("/sources/{source_id}/poll", response={202: SourceOut}, summary="Poll a source now (queued)")
 def poll_source(request: HttpRequest, source_id: int) -> Any:
     _analyse(request)
-    from elshi.monitoring import actions
 
     source = get_object_or_404(Source, pk=source_id)
     if not actions.do_poll_now(source, acting_user=request.user):

@@ -35,6 +35,7 @@ def endpoints(target: str, peers: list[str]) -> list[tuple[str, str]]:
 
 
 def _child(mentions: int, runs: int) -> None:
+    # A fresh child process: its environment names the bench's database, so Django is set up here first.
     import datetime as dt
     import random
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from elshi.monitoring import index
 from elshi.monitoring.models import Alert, DailyIndex
+from elshi.sources._country_table import ISO3_TO_ISO2
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,6 @@ def _tile(
 
 @functools.cache
 def iso3() -> dict[str, str]:
-    from elshi.sources._country_table import ISO3_TO_ISO2
-
     return {two: three for three, two in ISO3_TO_ISO2.items()}
 
 

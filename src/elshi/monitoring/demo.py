@@ -17,6 +17,9 @@ from elshi.analysis import CountryProfile
 from elshi.common.demo import DemoContext, demo_step
 from elshi.common.profile import current_profile
 from elshi.documents import RawDocument
+from elshi.monitoring.alerting import check_day
+from elshi.monitoring.ingest import ImportSummary, ProfileAnalyzer, import_items
+from elshi.monitoring.models import Document
 
 SYNTHETIC = "demo:synthetic"
 NAMES = {
@@ -192,10 +195,6 @@ def corpus(days: int = 90, seed: int = 2026, profile: CountryProfile | None = No
 
 @demo_step(60, "listening (synthetic corpus)")
 def demo_listening(context: DemoContext) -> None:
-    from elshi.monitoring.alerting import check_day
-    from elshi.monitoring.ingest import ImportSummary, ProfileAnalyzer, import_items
-    from elshi.monitoring.models import Document
-
     if Document.objects.filter(source_id=SYNTHETIC).exists():
         return
     analyzer = ProfileAnalyzer(None, "lexicon")  # the configured profile

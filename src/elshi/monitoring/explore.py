@@ -17,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from elshi.analysis import MentionFinder
+from elshi.analysis.textfold import fold
 from elshi.common.profile import profile_for, profile_key
 from elshi.monitoring.models import Document, Mention
 
@@ -99,8 +100,6 @@ def _marks(sentence: str, spans: list[tuple[int, int]], evidence: list[str]) -> 
 
 def highlight(mention: Mention) -> SafeString:
     """The sentence that names the country, with the name and the tone's evidence words marked."""
-    from elshi.analysis.textfold import fold
-
     doc = mention.document
     evidence = [str(e) for e in mention.tone_evidence or []]
     for text in (doc.text or "", doc.title or ""):

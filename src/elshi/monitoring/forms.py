@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from elshi.monitoring.kinds import GDELT_STREAMS, UPLOAD_FORMATS, detect_format, upload_dir
 from elshi.monitoring.models import Source, SourceKind
+from elshi.sources.gdelt_updates import DEFAULT_BASE
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 _CODE = re.compile(r"^[A-Z]{2}$")
@@ -106,8 +107,6 @@ class GdeltForm(SourceForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from elshi.sources.gdelt_updates import DEFAULT_BASE
-
         super().__init__(*args, **kwargs)
         self.fields["url"].label = _("GDELT base URL")
         self.fields["url"].help_text = _("Where lastupdate.txt is read; GDELT's own by default.")

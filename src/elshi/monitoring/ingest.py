@@ -158,6 +158,7 @@ class ProfileAnalyzer:
 
     def __init__(self, profile_key: str | None = None, tone: str | None = None) -> None:
         """``profile_key`` names a profile (``--profile``); by default the configured one."""
+        # Loaded on first use: lingua, the tone models (and Dask, an extra) cost seconds at start-up.
         from elshi.analysis import Analyzer, StoryIndex
 
         self.profile = profile_for(profile_key)
@@ -165,6 +166,7 @@ class ProfileAnalyzer:
         self.stories = StoryIndex()
 
     def analyze_documents(self, docs: list[RawDocument]) -> list[Any]:
+        # Loaded on first use: lingua, the tone models (and Dask, an extra) cost seconds at start-up.
         from elshi.analysis import AnalysisInput
 
         return list(self.analyzer.analyze([AnalysisInput(d) for d in docs], self.stories))
@@ -198,6 +200,7 @@ def import_paths(
     Either way the results are stored here, file by file, so a cluster needs no database access.
     ``profile`` defaults to the configured one, named explicitly so that workers analyse for it too.
     """
+    # Loaded on first use: lingua, the tone models (and Dask, an extra) cost seconds at start-up.
     from elshi.pipeline import analyse_file
 
     profile = profile or profile_key()

@@ -18,6 +18,13 @@ from elshi.common.profile import current_profile
 from elshi.documents import Quarantined, RawDocument
 from elshi.monitoring.ingest import ImportSummary, import_items
 from elshi.monitoring.models import Source, SourceKind
+from elshi.sources import feeds
+from elshi.sources.articles import with_article_text
+from elshi.sources.countries import CountryFilter
+from elshi.sources.feeds import FeedState
+from elshi.sources.gdelt_updates import DEFAULT_BASE, GdeltUpdates
+from elshi.sources.parse import parse_path
+from elshi.sources.sitemaps import crawl_sitemaps
 
 SEEN_LIMIT = 5000  # sitemap URLs remembered per source (a news sitemap holds the last two days)
 DEFAULT_MAX_ARTICLES = 20
@@ -33,10 +40,8 @@ Poller = Callable[[Source, Any, Any, ImportSummary], dict[str, Any]]
 
 
 def poll_feed(source: Source, fetch: Any, analyse: Any, summary: ImportSummary) -> dict[str, Any]:
-    from elshi.sources.feeds import FeedState, poll_feed
-
     state = FeedState.from_json({**source.state, "url": source.url, "last_error": None})
-    poll = poll_feed(fetch, state, source_id=source.source_id)
+    poll = feeds.poll_feed(fetch, state, source_id=source.source_id)
     if poll.state.last_error:
         raise SourceFailure(poll.state.last_error)
     import_items(poll.items, analyse, summary)
@@ -45,9 +50,6 @@ def poll_feed(source: Source, fetch: Any, analyse: Any, summary: ImportSummary) 
 
 def poll_sitemap(source: Source, fetch: Any, analyse: Any, summary: ImportSummary) -> dict[str, Any]:
     """New article URLs of the sitemap, each fetched and extracted, at most ``max_articles`` a poll."""
-    from elshi.sources.articles import with_article_text
-    from elshi.sources.sitemaps import crawl_sitemaps
-
     seen: list[str] = list(source.state.get("seen", []))
     known = set(seen)
     bound = int(source.options.get("max_articles") or DEFAULT_MAX_ARTICLES)
@@ -74,8 +76,6 @@ def poll_sitemap(source: Source, fetch: Any, analyse: Any, summary: ImportSummar
 
 
 def _countries(source: Source) -> Any:
-    from elshi.sources.countries import CountryFilter
-
     codes = source.options.get("countries") or []
     if not codes:
         profile = current_profile()
@@ -85,9 +85,6 @@ def _countries(source: Source) -> Any:
 
 def poll_gdelt(source: Source, fetch: Any, analyse: Any, summary: ImportSummary) -> dict[str, Any]:
     """The files ``lastupdate.txt`` names now, each imported once (the last one per stream is kept)."""
-    from elshi.sources.gdelt_updates import DEFAULT_BASE, GdeltUpdates
-    from elshi.sources.parse import parse_path
-
     updates = GdeltUpdates(fetch, source.url or DEFAULT_BASE)
     state = dict(source.state)
     for stream in source.options.get("streams") or ["gkg"]:
@@ -127,8 +124,6 @@ def upload_dir() -> Path:
 
 def import_upload(source: Source, fetch: Any, analyse: Any, summary: ImportSummary) -> dict[str, Any]:
     """The uploaded file through the import path, once; progress is written to the source as it goes."""
-    from elshi.sources.parse import parse_path
-
     if source.state.get("status") == "done":
         return dict(source.state)
     path = upload_dir() / str(source.options.get("file", ""))

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from elshi.common.profile import profile_key
 from elshi.monitoring.ingest import ImportSummary, ProfileAnalyzer
+from elshi.monitoring.kinds import POLLERS, SourceFailure
 from elshi.monitoring.models import Source, SourceKind
+from elshi.sources import FetchPolicy, SafeFetcher
 
 log = logging.getLogger(__name__)
 _ANALYZERS: dict[tuple[str, str | None], ProfileAnalyzer] = {}
@@ -28,8 +30,6 @@ def analyzer() -> ProfileAnalyzer:
 
 
 def fetcher(client: httpx.Client) -> Any:
-    from elshi.sources import FetchPolicy, SafeFetcher
-
     policy = FetchPolicy(allowed_hosts=frozenset(settings.ELSHI_FETCH_ALLOWED_HOSTS))
     return SafeFetcher(client, policy)
 
@@ -38,8 +38,6 @@ def run_source(
     source: Source, *, client: httpx.Client | None = None, analyse: ProfileAnalyzer | None = None
 ) -> ImportSummary:
     """One poll of any kind (``kinds.POLLERS``); its health is kept on the source whatever happens."""
-    from elshi.monitoring.kinds import POLLERS, SourceFailure
-
     now = timezone.now()
     summary = ImportSummary()
     own_client = client is None

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from io import BytesIO
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import plotly
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,15 +19,31 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from elshi.audit.log import record
 from elshi.audit.models import AuditEvent
 from elshi.common.profile import current_profile
 from elshi.common.spreadsheet import safe_cell
 from elshi.missions.permissions import Perm, has_perm
+from elshi.monitoring import actions, explore, index
+from elshi.monitoring import dashboard as board
+from elshi.monitoring.dashboard import latest_day
+from elshi.monitoring.forms import FORMS, UploadEditForm
 from elshi.monitoring.index import country_rows
-from elshi.monitoring.models import Alert, AlertState, Document, Mention, QuarantinedItem, Source, SourceKind
+from elshi.monitoring.models import (
+    Alert,
+    AlertState,
+    DailyIndex,
+    Document,
+    Mention,
+    QuarantinedItem,
+    RelationEvent,
+    Source,
+    SourceKind,
+)
 
 
 def _require_listen(request: HttpRequest) -> None:
@@ -37,7 +56,6 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date, int]:
         days = max(1, min(int(request.GET.get("days", "30")), 3650))
     except ValueError:
         days = 30
-    from elshi.monitoring.dashboard import latest_day
 
     end = latest_day() or timezone.now().date()
     if request.GET.get("end"):
@@ -58,8 +76,6 @@ def _peers(request: HttpRequest, profile: Any) -> list[str]:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_listen(request)
-    from elshi.monitoring import dashboard as board
-    from elshi.monitoring.models import DailyIndex, RelationEvent
 
     profile = current_profile()
     peers = _peers(request, profile)
@@ -140,7 +156,6 @@ PAGE = 50
 @login_required
 def explorer(request: HttpRequest) -> HttpResponse:
     _require_listen(request)
-    from elshi.monitoring import explore
 
     picked = explore.chosen(request.GET)
     mentions, problems = explore.filtered(picked)
@@ -185,8 +200,6 @@ def explorer(request: HttpRequest) -> HttpResponse:
 
 
 def _export(mentions: Any, fmt: str) -> HttpResponse:
-    from elshi.monitoring import explore
-
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -196,9 +209,6 @@ def _export(mentions: Any, fmt: str) -> HttpResponse:
         for row in explore.export_rows(mentions):
             writer.writerow([safe_cell(v) for v in row])
         return response
-    from io import BytesIO
-
-    from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("mentions")
@@ -241,18 +251,12 @@ def quarantine(request: HttpRequest) -> HttpResponse:
 @login_required
 def methodology(request: HttpRequest) -> HttpResponse:
     _require_listen(request)
-    from elshi.monitoring import index
 
     return render(request, "monitoring/methodology.html", {"doc": index.__doc__, "active": "listen"})
 
 
 def plotly_js(request: HttpRequest) -> FileResponse:
     """plotly.min.js from the installed plotly package: charts work offline, with no CDN."""
-    from pathlib import Path
-
-    import plotly
-    from django.utils.cache import patch_cache_control
-
     path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     response = FileResponse(path.open("rb"), content_type="text/javascript")
     patch_cache_control(response, public=True, max_age=86400)
@@ -268,8 +272,6 @@ def _quarantine_counts() -> dict[str, int]:
 def sources(request: HttpRequest) -> HttpResponse:
     """The sources list and the add form (``?kind=``); one source's page at ``?source=ID``."""
     _require_listen(request)
-    from elshi.monitoring import actions
-    from elshi.monitoring.forms import FORMS
 
     can_configure = has_perm(request.user, Perm.ANALYSE, None)
     if request.GET.get("source"):
@@ -320,9 +322,6 @@ def _int(value: Any) -> int:
 
 
 def _source_page(request: HttpRequest, can_configure: bool) -> HttpResponse:
-    from elshi.monitoring import actions
-    from elshi.monitoring.forms import FORMS, UploadEditForm
-
     source = get_object_or_404(Source, pk=_int(request.GET.get("source")))
     here = f"{reverse('listen_sources')}?source={source.pk}"
     form_class = UploadEditForm if source.kind == SourceKind.UPLOAD else FORMS[source.kind]

@@ -56,6 +56,7 @@ def dispatch(ahead: bool = False) -> Counter[str]:
     # Here, not at the top: Django's models are importable only after ``start`` set Django up.
     from django.db import close_old_connections
 
+    # Imported in the helper process once start() has set Django up (this module runs before that).
     from elshi.publishing.dispatcher import dispatch_here
 
     close_old_connections()

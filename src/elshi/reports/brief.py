@@ -28,25 +28,16 @@ from django.urls import reverse
 from django.utils import translation
 
 from elshi.common.profile import current_profile
+from elshi.content.models import Narrative
 from elshi.monitoring.index import CountryRow, country_rows, relations_for
 from elshi.monitoring.models import Alert, Mention
+from elshi.publishing.models import NEEDS_A_PERSON, Delivery, DeliveryState
 from elshi.reports.countries import country_name
+from elshi.reports.metrics import latest_metrics
+from elshi.reports.periods import Period, day_bounds
+from elshi.reports.rules import Recommendation, recommend
 
 EXAMPLES = 3
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def previous(self) -> Period:
-        end = self.start - dt.timedelta(days=1)
-        return Period(end - dt.timedelta(days=self.days - 1), end)
 
 
 @dataclass
@@ -131,13 +122,6 @@ class PublishedLine:
     url: str
     views: int | None
     engagements: int
-
-
-@dataclass
-class Recommendation:
-    rule: str
-    text: str
-    severity: str = "info"  # "warning" for what needs a person soon
 
 
 @dataclass
@@ -284,8 +268,6 @@ def _examples(country: str, period: Period, key: str, negative_first: bool) -> l
 
 
 def narrative_titles(lang: str) -> dict[str, str]:
-    from elshi.content.models import Narrative
-
     return {n.key: n.title(lang) for n in Narrative.objects.all()}
 
 
@@ -349,9 +331,6 @@ def _relations(country: str, period: Period, lang: str) -> list[RelationLine]:
 
 
 def _published(period: Period) -> tuple[list[PublishedLine], int]:
-    from elshi.publishing.models import NEEDS_A_PERSON, Delivery, DeliveryState
-    from elshi.reports.metrics import latest_metrics
-
     start, end = day_bounds(period)
     deliveries = list(
         Delivery.objects.filter(
@@ -379,12 +358,6 @@ def _published(period: Period) -> tuple[list[PublishedLine], int]:
     return lines, failed
 
 
-def day_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
-    """The period's days as an aware UTC interval [start, end)."""
-    start = dt.datetime.combine(period.start, dt.time.min, tzinfo=dt.UTC)
-    return start, dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
-
-
 def default_peers() -> list[str]:
     return list(current_profile().peers)
 
@@ -393,8 +366,6 @@ def build_brief(
     country: str, start: dt.date, end: dt.date, peers: list[str] | None = None, lang: str = "en"
 ) -> BriefData:
     """Every figure of the brief for ``country`` from ``start`` to ``end`` (UTC days, inclusive)."""
-    from elshi.reports.rules import recommend
-
     if end < start:
         raise ValueError("the period ends before it starts")
     country = country.upper()

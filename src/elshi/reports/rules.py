@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
@@ -25,17 +26,24 @@ from elshi.content.models import Claim, Narrative
 from elshi.missions.models import Mission, MissionKind
 from elshi.monitoring.models import Mention
 from elshi.publishing.models import Delivery, DeliveryState
-from elshi.reports.brief import Recommendation, day_bounds
 from elshi.reports.countries import country_name, language_name
+from elshi.reports.periods import Period, day_bounds
 
 if TYPE_CHECKING:
-    from elshi.reports.brief import BriefData, Period, Recommendation
+    from elshi.reports.brief import BriefData
 
 MIN_NEGATIVE = 3
 SHARE_RISE = 0.10
 MIN_HOST_COVERAGE = 5
 EXPIRY_DAYS = 30
 IMAGE_DROP = 5.0
+
+
+@dataclass
+class Recommendation:
+    rule: str
+    text: str
+    severity: str = "info"  # "warning" for what needs a person soon
 
 
 def _rec(rule: str, text: str, severity: str = "info") -> Recommendation:

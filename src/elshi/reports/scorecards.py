@@ -35,9 +35,9 @@ from elshi.clearance.models import Clearance, ClearanceState
 from elshi.content.models import Post
 from elshi.missions.models import Mission
 from elshi.publishing.models import Delivery, DeliveryState
-from elshi.reports.brief import Period, day_bounds
 from elshi.reports.countries import host_languages
 from elshi.reports.metrics import latest_metrics
+from elshi.reports.periods import Period, day_bounds
 
 TARGET_PER_WEEK = 3.0
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.validators import validate_email
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -88,8 +89,6 @@ class SubscriptionForm(forms.ModelForm):
         fields = ["name", "country", "peers", "language", "recipients"]
 
     def clean_recipients(self) -> list[str]:
-        from django.core.validators import validate_email
-
         addresses = [
             a.strip() for a in self.cleaned_data["recipients"].replace(";", ",").split(",") if a.strip()
         ]

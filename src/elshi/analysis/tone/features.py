@@ -35,6 +35,7 @@ _VECTORIZER: Any = None
 def _vectorizer() -> Any:
     global _VECTORIZER
     if _VECTORIZER is None:
+        # scikit-learn and SciPy load on the character heads' first use, not with every import of analysis.
         from sklearn.feature_extraction.text import HashingVectorizer
 
         _VECTORIZER = HashingVectorizer(
@@ -51,6 +52,7 @@ def _vectorizer() -> Any:
 
 def char_counts(queries: Sequence[ToneQuery]) -> Any:
     """Raw n-gram counts, a sparse CSR matrix of shape (len(queries), len(WINDOWS) * N_FEATURES)."""
+    # scikit-learn and SciPy load on the character heads' first use, not with every import of analysis.
     from scipy.sparse import hstack
 
     vectorizer = _vectorizer()

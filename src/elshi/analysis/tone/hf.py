@@ -60,6 +60,7 @@ class HFTone:
 
     def _load(self) -> None:
         if self._model is None:
+            # transformers and torch are the optional hf extra: imported only when this tier runs.
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
             self._tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
@@ -67,6 +68,7 @@ class HFTone:
             self._model.eval()
 
     def score(self, queries: Sequence[ToneQuery]) -> list[ToneResult]:
+        # transformers and torch are the optional hf extra: imported only when this tier runs.
         import torch
 
         self._load()

@@ -14,6 +14,7 @@ __all__ = ["setup", "states"]
 def setup(base_url: str, deliveries: int, channels: int, due_in: float) -> None:
     """Child: create and queue the deliveries; print the due time (epoch seconds)."""
     django.setup()  # before any model is imported: hence the imports below
+    # A fresh child process: Django is set up first, then the app loads.
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.utils import timezone
@@ -80,6 +81,7 @@ def setup(base_url: str, deliveries: int, channels: int, due_in: float) -> None:
 
 def states() -> None:
     django.setup()  # before any model is imported: hence the imports below
+    # A fresh child process: Django is set up first, then the app loads.
     from django.db.models import Count
 
     from elshi.publishing.models import Delivery
