@@ -20,14 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Any, TypeAlias
+from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Expression, F, QuerySet
 
 from elshi.audit.log import Entry, record_many
+from elshi.common.actors import Actor
 from elshi.publishing.models import Delivery, DeliveryState
 
 __all__ = [
@@ -45,7 +44,6 @@ __all__ = [
 
 # Who moved a delivery: a person, or None for the system (sender, sweep, expiry), which the audit
 # log records as "system".
-Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
 SYSTEM: Actor = None
 
 S = DeliveryState
