@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# Rich wraps and truncates at the terminal's width (80 columns without a terminal, whatever the
+# developer's window is with one): one wide width for every test, set before any Console exists,
+# so that no assertion on a command's output depends on the machine it runs on.
+os.environ["COLUMNS"] = "200"
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

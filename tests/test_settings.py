@@ -25,3 +25,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # Helper sender processes would open the real database, not the test one (Django renames it in this
 # process only): tests dispatch in one process; the benchmark test runs the real thing end to end.
 ELSHI_PUBLISH_PROCESSES = 1
+
+# The real local servers the tests talk to (the loopback platform, the Bluesky PDS, alert hooks, the
+# SMTP server) listen on loopback: allowed explicitly here, as a deployment would list an intranet host.
+# Listening keeps the default (none): its tests say per test which hosts they allow.
+ELSHI_OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1", "localhost", "::1"]

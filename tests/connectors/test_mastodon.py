@@ -228,3 +228,11 @@ def test_failures_before_the_status_are_not_sent(fake: FakePlatform) -> None:
         publisher(fake).publish(Delivery("d", Message("x", media=(image,)), WHEN))
     assert "may have gone out" not in str(caught.value)
     assert not any(r.url.path == "/api/v1/statuses" for r in fake.requests)
+
+
+def test_mastodon_declares_how_long_it_remembers_an_idempotency_key() -> None:
+    from elshi.connectors.facts import PlatformFacts
+
+    assert MastodonPublisher.facts.idempotent and MastodonPublisher.facts.idempotency_window == 3600
+    with pytest.raises(ValueError, match="idempotency window"):
+        PlatformFacts("webhook", "Webhook", "none", idempotency_window=60)  # no dedup, no window

@@ -18,6 +18,21 @@ LONG_TEXTS = {
 }
 
 
+# The Noto family each long text needs where DejaVu has no glyphs for it.
+_NEEDS = {"zh": "Noto Sans CJK"}
+
+
+def require_font_for(language: str) -> None:
+    """Skip, saying what to install, where this machine lacks the Noto family a language needs
+    (a fresh machine has only DejaVu; ``scripts/bootstrap`` installs the rest)."""
+    from elshi.creative.fonts import font_advice, font_gaps
+
+    family = _NEEDS.get(language)
+    gaps = [gap for gap in font_gaps() if gap.family == family]
+    if gaps:
+        pytest.skip(f"needs {family} for {language}: {font_advice(gaps)}")
+
+
 @pytest.fixture(scope="session")
 def photo() -> Image.Image:
     """A busy, mostly bright picture: the worst case for white headline text."""

@@ -24,7 +24,7 @@ from elshi.creative import (
     render_carousel,
 )
 
-from .conftest import LONG_TEXTS
+from .conftest import LONG_TEXTS, require_font_for
 
 AI = Provenance(
     "trainedAlgorithmicMedia",
@@ -50,6 +50,7 @@ def _cards(language: str, photo: Image.Image) -> list[NumberCard | QuoteCard | P
 @pytest.mark.parametrize("size", list(CardSize), ids=[s.name for s in CardSize])
 @pytest.mark.parametrize("language", sorted(LONG_TEXTS))
 def test_text_stays_inside_safe_margins(size: CardSize, language: str, photo: Image.Image) -> None:
+    require_font_for(language)
     for card in _cards(language, photo):
         rendered = render_card(card, size)
         assert rendered.image.size == size.px

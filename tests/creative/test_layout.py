@@ -10,7 +10,7 @@ from elshi.creative import Box, FontLibrary, TextDoesNotFit, TextStyle, fit_text
 from elshi.creative.fonts import load_font
 from elshi.creative.layout import NO_LINE_START, draw_text
 
-from .conftest import LONG_TEXTS
+from .conftest import LONG_TEXTS, require_font_for
 
 BOXES = [Box(60, 60, 960, 300), Box(40, 500, 480, 420), Box(100, 40, 1000, 120)]
 
@@ -18,6 +18,7 @@ BOXES = [Box(60, 60, 960, 300), Box(40, 500, 480, 420), Box(100, 40, 1000, 120)]
 @pytest.mark.parametrize("language", sorted(LONG_TEXTS))
 @pytest.mark.parametrize("box", BOXES, ids=["wide", "narrow", "strip"])
 def test_long_text_stays_inside_its_box(language: str, box: Box) -> None:
+    require_font_for(language)
     image = Image.new("RGB", (1200, 1000), "white")
     fitted = fit_text(LONG_TEXTS[language], box, TextStyle(max_size=140, min_size=10), language=language)
     inks = draw_text(ImageDraw.Draw(image), fitted, (0, 0, 0))
@@ -42,6 +43,7 @@ def test_no_orphaned_last_word(language: str) -> None:
 
 
 def test_chinese_wraps_by_character_and_keeps_punctuation_off_line_starts() -> None:
+    require_font_for("zh")
     for width in range(200, 900, 37):
         fitted = fit_text(
             LONG_TEXTS["zh"], Box(0, 0, width, 3000), TextStyle(max_size=48, min_size=48, max_lines=60)

@@ -27,6 +27,7 @@ def test_calendar_shows_engagements_of_visible_missions(login: Any, engagement: 
 
 
 def test_mission_ics_feed_carries_engagements_without_the_link(login: Any, engagement: Engagement) -> None:
+    login("author").post("/publish/calendar/links/", {"target": "mission:berlin"})
     page = login("author").get("/publish/calendar/").content.decode()
     urls = re.findall(r"(http://testserver/ical/[^<]+\.ics)", page)
     feeds = [Client().get(u.replace("http://testserver", "")) for u in urls]
@@ -35,6 +36,7 @@ def test_mission_ics_feed_carries_engagements_without_the_link(login: Any, engag
     assert event.decoded("dtstart") == engagement.starts_at
     assert all("zoom.us" not in f.content.decode() for f in feeds)
     # the outsider's feed (Washington) has no Berlin engagement
+    login("outsider").post("/publish/calendar/links/", {"target": "mission:washington"})
     page = login("outsider").get("/publish/calendar/").content.decode()
     for url in re.findall(r"(http://testserver/ical/[^<]+\.ics)", page):
         assert b"engagement-" not in Client().get(url.replace("http://testserver", "")).content

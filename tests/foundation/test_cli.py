@@ -100,7 +100,10 @@ def test_mission_create_validates(db: Any) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_and_restore_round_trip(people: dict[str, Any], tmp_path: Path) -> None:
+def test_backup_and_restore_round_trip(
+    people: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ELSHI_BACKUP_PASSPHRASE", "a passphrase for tests")  # see test_backup.py
     target = tmp_path / "elshi.backup"
     result = run("backup", str(target))
     assert result.exit_code == 0, result.output

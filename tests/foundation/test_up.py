@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -55,17 +56,35 @@ def _start(home: Path, port: int) -> subprocess.Popen[str]:
     )
 
 
-def _wait_healthy(base: str, proc: subprocess.Popen[str]) -> None:
+def _health(base: str, proc: subprocess.Popen[str]) -> dict[str, str] | None:
+    assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+    try:
+        response = httpx.get(f"{base}/healthz", timeout=2)
+    except httpx.TransportError:
+        return None
+    return dict(response.json()) if response.status_code == 200 else None
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen[str]) -> dict[str, str]:
+    """The server answers within 90 s however long the demo then takes to load."""
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
+        if (health := _health(base, proc)) is not None:
+            return health
         time.sleep(0.5)
     pytest.fail("elshi up did not answer /healthz within 90 s")
+
+
+def _wait_demo_ready(base: str, proc: subprocess.Popen[str]) -> None:
+    # Generous: the loading runs while other tests share the machine's two cores.
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        health = _health(base, proc)
+        if health is not None and health.get("demo") == "ready":
+            return
+        assert health is None or re.fullmatch(r"loading \d+/\d+", health.get("demo", "")), health
+        time.sleep(1)
+    pytest.fail("the demo did not finish loading within 600 s")
 
 
 def _stop(proc: subprocess.Popen[str]) -> str:
@@ -98,7 +117,9 @@ def test_up_demo_serves_logs_in_and_stops_cleanly(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{port}"
     proc = _start(tmp_path, port)
     try:
-        _wait_healthy(base, proc)
+        first = _wait_healthy(base, proc)
+        assert re.fullmatch(r"loading \d+/\d+|ready", first["demo"]), first
+        _wait_demo_ready(base, proc)
         for username, missions in EXPECTED.items():
             assert _missions_seen(base, username) == missions, username
     finally:
@@ -111,6 +132,7 @@ def test_up_demo_serves_logs_in_and_stops_cleanly(tmp_path: Path) -> None:
     proc = _start(tmp_path, port)
     try:
         _wait_healthy(base, proc)
+        _wait_demo_ready(base, proc)
     finally:
         out = _stop(proc)
     assert "nothing new" in out and "created administrator" not in out
@@ -130,3 +152,64 @@ def test_up_refuses_a_busy_port(tmp_path: Path) -> None:
         out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 2
     assert "already in use" in out
+
+
+@pytest.mark.django_db
+def test_while_the_demo_loads_healthz_and_the_home_page_say_how_far(
+    client: Any, people: dict[str, Any]
+) -> None:
+    from elshi.web.demo import demo_progress, start_demo_progress
+
+    start_demo_progress()
+    total = demo_progress()["total"]  # type: ignore[index]
+    assert total > 0
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.json()["demo"] == f"loading 0/{total}"
+    client.force_login(people["author"])
+    assert f"Demo data loading: 0 of {total} steps done." in client.get("/").content.decode()
+
+    from elshi.web.demo import load_demo
+
+    load_demo()
+    assert demo_progress() is None and client.get("/healthz").json()["demo"] == "ready"
+    assert "Demo data loading" not in client.get("/").content.decode()
+
+
+def test_static_files_are_compressed_again_only_when_they_changed(
+    tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """whitenoise compresses every file at every run (40 s on a loaded machine): `elshi up` skips that."""
+    from django.core import management
+
+    from elshi.cli.static import collect_static, compress_when_served
+
+    settings.ELSHI_HOME, settings.STATIC_ROOT = tmp_path, tmp_path / "static"
+    real, compressions = management.call_command, []
+
+    def call_command(command: Any, *args: Any, **options: Any) -> Any:
+        if command == "collectstatic":
+            compressions.append(1)  # the compressing pass, not run here: it is whitenoise's own
+            return None
+        return real(command, *args, **options)
+
+    monkeypatch.setattr(management, "call_command", call_command)
+    collect_static()
+    assert (tmp_path / "static" / "elshi").is_dir() and len(compressions) == 1
+    collect_static()
+    assert len(compressions) == 1, "nothing changed: no second compression"
+    (tmp_path / "static" / "elshi" / "elshi.css").unlink()
+    collect_static()
+    assert len(compressions) == 2, "a file copied again is compressed again"
+    (tmp_path / "static.compressed").unlink()  # an interrupted pass leaves no marker, and half files
+    (tmp_path / "static" / "elshi" / "elshi.css.br").write_bytes(b"half")
+    collect_static(compress=False)  # what `elshi up` does before its server starts
+    assert len(compressions) == 2 and not (tmp_path / "static" / "elshi" / "elshi.css.br").exists()
+
+    with socket.socket() as server:  # once the server listens, the compressing pass runs
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        thread = compress_when_served("127.0.0.1", server.getsockname()[1], timeout=30)
+        assert thread is not None
+        thread.join(30)
+    assert len(compressions) == 3 and (tmp_path / "static.compressed").exists()
+    assert compress_when_served("127.0.0.1", 1) is None, "compressed already: nothing to wait for"

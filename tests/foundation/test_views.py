@@ -206,7 +206,8 @@ def test_security_policy_admin_only_and_audited(login: Any) -> None:
 
 def test_account_creates_and_revokes_tokens(login: Any, people: dict[str, Any]) -> None:
     client = login("author")
-    body = client.post("/account/", {"name": "report script"}).content.decode()
+    form = {"name": "report script", "scopes": ["read"], "days": "90"}
+    body = client.post("/account/", form).content.decode()
     assert "elshi_" in body and "shown once" in body
     token = people["author"].api_tokens.get()
     assert login("outsider").post(f"/account/tokens/{token.pk}/revoke/").status_code == 403

@@ -290,7 +290,7 @@ def test_forms_per_kind_with_clear_errors_and_audited_changes(db: Any, people: d
     client = Client()
     client.force_login(people["analyst"])
     page = client.get("/listen/sources/?kind=gdelt").content.decode()
-    assert "GDELT base URL" in page and "http://data.gdeltproject.org/gdeltv2/" in page
+    assert "GDELT base URL" in page and "https://data.gdeltproject.org/gdeltv2/" in page
     bad = client.post(
         "/listen/sources/",
         {

@@ -48,7 +48,7 @@ def test_analyst_uploads_an_export_and_adds_a_gdelt_source(
     page.get_by_role("link", name="view").first.click()
     assert "not-a-url" in page.locator("pre.raw").inner_text()
     page.goto(f"{base}/listen/sources/?kind=gdelt")
-    assert page.get_by_label("GDELT base URL").input_value() == "http://data.gdeltproject.org/gdeltv2/"
+    assert page.get_by_label("GDELT base URL").input_value() == "https://data.gdeltproject.org/gdeltv2/"
     page.get_by_label("Name").fill("GDELT")
     page.get_by_role("button", name="Add").click()
     page.get_by_text("Source added").wait_for()

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from elshi.content.models import Asset
 from elshi.missions import actions as mission_actions
 from elshi.missions.models import Channel
 from elshi.publishing.accounts import set_credentials
@@ -66,6 +67,14 @@ def test_cleared_posts_reach_the_pds_once(
     first.variants.update(text=text)
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "baiterek.png").write_bytes(tiny_png(48, 32))
+    Asset.objects.create(  # only the mission's own studio assets are read from disk and sent
+        mission=missions["berlin"],
+        kind="image",
+        title="Baiterek",
+        file="baiterek.png",
+        state="ready",
+        created_by=people["author"],
+    )
     second = _cleared(write_post, people, channel)
     second.variants.update(
         text="Astana tonight", media=[{"url": "/media/baiterek.png", "alt": "The Baiterek tower at dusk"}]

@@ -24,8 +24,9 @@ def _env(home: Path) -> dict[str, str]:
     }
     return env | {
         "ELSHI_HOME": str(home),
-        "ELSHI_PUBLISH_STUCK_SECONDS": "0",
+        "ELSHI_PUBLISH_LEASE_SECONDS": "1",
         "PYTHONPATH": str(WORKER.parents[2] / "src"),
+        "ELSHI_OUTBOUND_ALLOWED_HOSTS": "127.0.0.1",  # the loopback platform: senders are guarded
     }
 
 
@@ -58,6 +59,7 @@ def test_killed_worker_never_sends_twice(tmp_path: Path, platform: str, after_re
         worker.kill()  # SIGKILL: the post is on the platform, its answer never read
         worker.wait(timeout=10)
         assert _run(env, "state", delivery) == "publishing"
+        time.sleep(1.5)  # the dead worker's heartbeat is gone: its one-second lease lapses
 
         _run(env, "sweep")  # the restarted worker's first sweep
         if platform == "mastodon":

@@ -243,7 +243,10 @@ def test_keys_rotate_re_encrypts_and_can_drop_the_old_key(
     from elshi.cli import app
     from elshi.common import crypto
 
+    audit_key = crypto.audit_key_file().read_bytes()  # the audit chain's key moves with the home
     settings.ELSHI_HOME = tmp_path
+    crypto.audit_key_file().parent.mkdir(parents=True, exist_ok=True)
+    crypto.audit_key_file().write_bytes(audit_key)
     crypto.reset_cache()
     channel = Channel(
         mission=missions["berlin"], platform="telegram", handle="@kz", settings={"chat_id": "@kz"}

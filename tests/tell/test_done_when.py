@@ -58,6 +58,7 @@ def test_multilingual_post_backed_by_a_claim_through_two_steps_to_calendar_and_i
     assert body["state"] == "scheduled"
     assert [d["user"] for d in body["clearance"][0]["decisions"]] == ["approver", "hq_approver"]
 
+    editor.post("/publish/calendar/links/", {"target": "mission:berlin"})  # a feed link of cleared posts
     calendar = editor.get(f"/publish/calendar/?date={local.date().isoformat()}").content.decode()
     cell = calendar.split(f'data-date="{local.date().isoformat()}"')[1].split("</td>")[0]
     assert "EGDI 2024" in cell and "09:00" in cell

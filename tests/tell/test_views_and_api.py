@@ -134,6 +134,7 @@ def test_request_changes_needs_a_comment_via_api(people: dict[str, Any], write_p
             "user": "approver",
             "verdict": "request_changes",
             "comment": "Add Russian.",
+            "exception": False,
             "at": history[0]["at"],
         }
     ]

@@ -1,19 +1,31 @@
-"""Writing and verifying the audit chain. Every ``actions.py`` ``do_*`` function calls ``record``."""
+"""Writing the audit chain. Every ``actions.py`` ``do_*`` function calls ``record``; verifying is in
+``elshi.audit.verify`` (re-exported here)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from elshi.audit.models import GENESIS, AuditEvent, AuditHead
+from elshi.audit.models import AuditEvent, AuditHead
+from elshi.audit.verify import ChainReport, verify_chain
 from elshi.common.actors import Actor, person_or_none
+from elshi.common.crypto import audit_key
 
 __all__ = ["ChainReport", "Entry", "operator_label", "record", "record_many", "verify_chain"]
+
+
+def _key_for(head: AuditHead) -> bytes:
+    # A key may be generated only while no event was ever keyed: after that a missing key must stop
+    # the writer (AuditKeyMissing) rather than start a second chain that nothing could verify.
+    return audit_key(create=head.count <= head.legacy_count)
+
+
+def _actor_ref(user: Any) -> str:
+    return str(user.pk) if user is not None else ""
 
 
 def operator_label(acting_user: Actor) -> str | None:
@@ -35,10 +47,12 @@ def record(
     label = actor_label or (user.get_username() if user is not None else "system")
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        key = _key_for(head)
         event = AuditEvent(
             at=timezone.now(),
             actor=user,
             actor_label=label,
+            actor_ref=_actor_ref(user),
             action=action,
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
@@ -47,7 +61,7 @@ def record(
             changes=changes or {},
             prev_hash=head.last_hash,
         )
-        event.hash = event.compute_hash()
+        event.hash = event.compute_hash(key)
         event.save()
         head.last_hash = event.hash
         head.count += 1
@@ -79,6 +93,7 @@ def record_many(actor: Any, entries: Sequence[Entry], *, actor_label: str | None
     label = actor_label or (user.get_username() if user is not None else "system")
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        key = _key_for(head)
         at, prev = timezone.now(), head.last_hash
         events = []
         for entry in entries:
@@ -86,6 +101,7 @@ def record_many(actor: Any, entries: Sequence[Entry], *, actor_label: str | None
                 at=at,
                 actor=user,
                 actor_label=label,
+                actor_ref=_actor_ref(user),
                 action=entry.action,
                 object_type=entry.object_type,
                 object_id=entry.object_id,
@@ -94,54 +110,10 @@ def record_many(actor: Any, entries: Sequence[Entry], *, actor_label: str | None
                 changes=entry.changes,
                 prev_hash=prev,
             )
-            event.hash = prev = event.compute_hash()
+            event.hash = prev = event.compute_hash(key)
             events.append(event)
         AuditEvent.objects.bulk_create(events, batch_size=500)
         head.last_hash = prev
         head.count += len(events)
         head.save(update_fields=["last_hash", "count"])
     return len(events)
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    ok: bool
-    checked: int
-    broken_at: int | None = None
-    reason: str = ""
-
-
-def _events() -> Iterator[AuditEvent]:
-    return AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
-
-
-def verify_chain(progress: Any = None) -> ChainReport:
-    """Walk the chain from the first event; report the first broken link."""
-    expected_prev = GENESIS
-    checked = 0
-    for event in _events():
-        if event.prev_hash != expected_prev:
-            return ChainReport(
-                False,
-                checked,
-                event.pk,
-                _("previous hash does not match: an event before it was changed or deleted"),
-            )
-        if event.compute_hash() != event.hash:
-            return ChainReport(
-                False, checked, event.pk, _("contents do not match its hash: this event was changed")
-            )
-        expected_prev = event.hash
-        checked += 1
-        if progress is not None:
-            progress(1)
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_hash != expected_prev or head.count != checked):
-        return ChainReport(
-            False,
-            checked,
-            None,
-            _("the chain ends early: %(written)s events were written, %(left)s remain")
-            % {"written": head.count, "left": checked},
-        )
-    return ChainReport(True, checked)

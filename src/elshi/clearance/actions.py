@@ -11,8 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elshi.audit.log import record
-from elshi.clearance.models import Clearance, ClearanceState, Decision, Step, Verdict
-from elshi.clearance.workflow import can_decide, eligible, open_clearance, policy_for, snapshot, step_done
+from elshi.clearance.models import Clearance, ClearanceState, Decision, Policy, Step, Verdict
+from elshi.clearance.workflow import (
+    blocked_as_earlier,
+    can_decide,
+    current_eligible,
+    is_exception,
+    open_clearance,
+    policy_for,
+    snapshot,
+    step_done,
+)
 from elshi.common.actors import Actor, person
 from elshi.content.models import Post, PostState
 from elshi.content.signals import post_cleared
@@ -63,13 +72,8 @@ def check_submit(acting_user: Actor, post: Post) -> None:
 
 def do_submit(post: Post, *, acting_user: Actor) -> Clearance:
     with transaction.atomic():
-        policy = policy_for(post)
-        clearance = Clearance.objects.create(
-            post=post, policy=policy, steps_snapshot=snapshot(policy), submitted_by=person(acting_user)
-        )
         old = post.state
-        post.state = PostState.IN_CLEARANCE
-        post.save(update_fields=["state", "updated_at"])
+        clearance, policy = start_clearance(post, acting_user=acting_user)
         record(
             acting_user,
             "post.submit",
@@ -77,15 +81,31 @@ def do_submit(post: Post, *, acting_user: Actor) -> Clearance:
             mission_slug=post.mission.slug,
             changes={"state": [old, post.state], "policy": policy.name if policy else "default"},
         )
-        _ask_step(clearance)
     return clearance
 
 
+def start_clearance(post: Post, *, acting_user: Actor) -> tuple[Clearance, Policy | None]:
+    """Open a fresh clearance (no decisions) under the policy as it is now; the caller audits why."""
+    policy = policy_for(post)
+    clearance = Clearance.objects.create(
+        post=post,
+        policy=policy,
+        steps_snapshot=snapshot(policy),
+        hq_exceptions=policy.hq_exceptions if policy else False,
+        reschedule_window_minutes=policy.reschedule_window_minutes if policy else 0,
+        submitted_by=person(acting_user),
+    )
+    post.state = PostState.IN_CLEARANCE
+    post.cleared_at = None
+    post.save(update_fields=["state", "cleared_at", "updated_at"])
+    _ask_step(clearance)
+    return clearance, policy
+
+
 def _ask_step(clearance: Clearance) -> None:
-    step = clearance.steps_snapshot[clearance.current_step]
     url = reverse("post_detail", args=[clearance.post.pk])
     notify(
-        eligible(clearance.post, step),
+        current_eligible(clearance),
         "clearance.request",
         _("Clearance requested: %(title)s") % {"title": clearance.post.title},
         url,
@@ -101,6 +121,13 @@ def check_decide(acting_user: Actor, post: Post, verdict: str, comment: str) -> 
     actor = person(acting_user)
     if actor.pk == post.created_by_id or post.editors.filter(pk=actor.pk).exists():
         raise PermissionDenied(_("Four eyes: you cannot clear a post you wrote or edited."))
+    if actor.pk in blocked_as_earlier(clearance):
+        raise PermissionDenied(
+            _(
+                "Each step needs a different person: you already decided an earlier step of this "
+                "clearance, and its policy allows no HQ exception."
+            )
+        )
     if not can_decide(acting_user, clearance):
         raise PermissionDenied(_("You are not an approver at this post's current clearance step."))
     if verdict != Verdict.APPROVE and not comment.strip():
@@ -113,13 +140,23 @@ def do_decide(clearance: Clearance, verdict: str, comment: str, *, acting_user: 
     url = reverse("post_detail", args=[post.pk])
     with transaction.atomic():
         step = clearance.steps_snapshot[clearance.current_step]
+        exception = is_exception(person(acting_user), clearance)
         Decision.objects.create(
             clearance=clearance,
             step=step["order"],
             user=person(acting_user),
             verdict=verdict,
             comment=comment,
+            exception=exception,
         )
+        if exception:
+            record(
+                acting_user,
+                "post.clearance_exception",
+                post,
+                mission_slug=post.mission.slug,
+                changes={"step": step["order"], "verdict": verdict, "reason": "HQ exception of the policy"},
+            )
         old = post.state
         if verdict == Verdict.APPROVE and step_done(clearance):
             if clearance.current_step + 1 < len(clearance.steps_snapshot):
@@ -128,6 +165,7 @@ def do_decide(clearance: Clearance, verdict: str, comment: str, *, acting_user: 
             else:
                 clearance.state = ClearanceState.CLEARED
                 clearance.closed_at = post.cleared_at = timezone.now()
+                clearance.cleared_for = post.scheduled_at
                 # Cleared after its slot: never sent late; it waits for a new time.
                 late = post.scheduled_at is None or post.scheduled_at <= timezone.now()
                 post.state = PostState.EXPIRED if late else PostState.SCHEDULED
@@ -189,6 +227,8 @@ def do_save_policy(policy: Any, steps: list[dict[str, Any]], *, acting_user: Act
             policy,
             mission_slug=policy.mission.slug,
             changes={
+                "hq_exceptions": policy.hq_exceptions,
+                "reschedule_window_minutes": policy.reschedule_window_minutes,
                 "steps": [
                     {
                         "role": s.get("role", ""),
@@ -197,7 +237,7 @@ def do_save_policy(policy: Any, steps: list[dict[str, Any]], *, acting_user: Act
                         "people": [u.username for u in s.get("people", [])],
                     }
                     for s in steps
-                ]
+                ],
             },
         )
     return policy

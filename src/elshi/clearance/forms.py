@@ -13,7 +13,7 @@ from elshi.missions.models import Channel, Role
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = Policy
-        fields = ["mission", "channel", "name"]
+        fields = ["mission", "channel", "name", "hq_exceptions", "reschedule_window_minutes"]
 
     def __init__(self, *args: Any, missions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -21,6 +21,11 @@ class PolicyForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["channel"]).queryset = Channel.objects.filter(
             mission__in=missions
         )
+        # Left empty, the window is 0: every move of a cleared post is cleared again.
+        self.fields["reschedule_window_minutes"].required = False
+
+    def clean_reschedule_window_minutes(self) -> int:
+        return self.cleaned_data.get("reschedule_window_minutes") or 0
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

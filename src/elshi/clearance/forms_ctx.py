@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from elshi.clearance.forms import DecisionForm
 from elshi.clearance.models import Clearance
-from elshi.clearance.workflow import can_decide, eligible, open_clearance
+from elshi.clearance.workflow import can_decide, current_eligible, open_clearance
 from elshi.content.models import Post
 from elshi.missions.permissions import Perm, has_perm
 
@@ -45,6 +45,5 @@ def clearance_context(user: Any, post: Post) -> dict[str, Any]:
         "overrides": post.claim_overrides.select_related("approved_by"),
     }
     if current is not None:
-        step = current.steps_snapshot[current.current_step]
-        context["waiting_for"] = list(eligible(post, step).values_list("username", flat=True))
+        context["waiting_for"] = list(current_eligible(current).values_list("username", flat=True))
     return context

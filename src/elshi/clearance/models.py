@@ -23,6 +23,16 @@ class Policy(models.Model):
         help_text=_("Leave empty for the mission's default policy."),
     )
     name = models.CharField(_("name"), max_length=200)
+    hq_exceptions = models.BooleanField(
+        _("HQ exceptions"),
+        default=False,
+        help_text=_("An HQ person may decide a second step (audited as an exception)."),
+    )
+    reschedule_window_minutes = models.PositiveIntegerField(
+        _("reschedule window (minutes)"),
+        default=0,
+        help_text=_("A move by at most this much keeps clearance; 0: every move re-clears."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -78,6 +88,12 @@ class Clearance(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="clearances")
     policy = models.ForeignKey(Policy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     steps_snapshot = models.JSONField(default=list)  # the steps as they were when submitted
+    # The policy's options as they were when submitted, like its steps.
+    hq_exceptions = models.BooleanField(default=False)
+    reschedule_window_minutes = models.PositiveIntegerField(default=0)
+    # The publishing time the approvers cleared: the reschedule window is measured from it, so that
+    # several small moves cannot walk a post past an embargo.
+    cleared_for = models.DateTimeField(null=True, blank=True)
     current_step = models.PositiveSmallIntegerField(default=0)
     state = models.CharField(max_length=20, choices=ClearanceState.choices, default=ClearanceState.OPEN)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -105,6 +121,8 @@ class Decision(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
     comment = models.TextField(blank=True)
+    # An HQ person deciding a second step of the same clearance, which the policy allowed.
+    exception = models.BooleanField(default=False)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -78,6 +78,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def override(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(Post, pk=pk)
+    require(request.user, Perm.VIEW, post.mission)  # another mission's post is not theirs to see
     figure, reason = request.POST.get("figure", ""), request.POST.get("reason", "")
     try:
         content_actions.check_override(request.user, post, figure, reason)

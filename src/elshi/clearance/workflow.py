@@ -1,6 +1,8 @@
 """The rules of clearance: which policy applies, who may act at a step, when a step is done.
 
 Four eyes: nobody who wrote or edited a post may clear it, at any step.
+A different person at each step: whoever decided one step of a clearance may not decide another, except
+an HQ person where the policy allows HQ exceptions (the decision is then marked and audited as one).
 Without a policy, a mission's posts need one approver of that mission.
 """
 
@@ -68,12 +70,46 @@ def eligible(post: Post, step: dict[str, Any]) -> QuerySet[Any]:
     return step_members(post, step).exclude(pk__in=authors_of(post))
 
 
+def earlier_deciders(clearance: Clearance) -> set[int]:
+    """Who decided another step of this clearance than the current one."""
+    step = clearance.steps_snapshot[clearance.current_step]
+    return set(clearance.decisions.exclude(step=step["order"]).values_list("user_id", flat=True))
+
+
+def hq_people(user_ids: set[int]) -> set[int]:
+    """Those of ``user_ids`` who hold a role at an active HQ mission."""
+    return set(
+        Membership.objects.filter(
+            user_id__in=user_ids, mission__kind=MissionKind.HQ, mission__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def blocked_as_earlier(clearance: Clearance) -> set[int]:
+    """Who may not decide the current step because they decided an earlier one (HQ exceptions aside)."""
+    blocked = earlier_deciders(clearance)
+    if clearance.hq_exceptions and blocked:
+        blocked -= hq_people(blocked)
+    return blocked
+
+
+def current_eligible(clearance: Clearance) -> QuerySet[Any]:
+    """Who may decide the clearance's current step: eligible, and not a decider of another step."""
+    step = clearance.steps_snapshot[clearance.current_step]
+    return eligible(clearance.post, step).exclude(pk__in=blocked_as_earlier(clearance))
+
+
+def is_exception(user: Any, clearance: Clearance) -> bool:
+    """Would ``user``'s decision now be an HQ exception (a second step by the same person)?"""
+    return bool(user.pk in earlier_deciders(clearance))
+
+
 def can_decide(user: Any, clearance: Clearance) -> bool:
     if clearance.state != "open" or not getattr(user, "is_authenticated", False):
         return False
     step = clearance.steps_snapshot[clearance.current_step]
     already = clearance.decisions.filter(step=step["order"], user=user).exists()
-    return not already and eligible(clearance.post, step).filter(pk=user.pk).exists()
+    return not already and current_eligible(clearance).filter(pk=user.pk).exists()
 
 
 def step_done(clearance: Clearance) -> bool:
@@ -85,7 +121,8 @@ def step_done(clearance: Clearance) -> bool:
     )
     if step["mode"] == StepMode.ANY:
         return bool(approvers)
-    needed = set(eligible(clearance.post, step).values_list("pk", flat=True))
+    # Those who decided an earlier step cannot decide this one, so an all-of step does not wait for them.
+    needed = set(current_eligible(clearance).values_list("pk", flat=True))
     return bool(needed) and needed <= approvers
 
 

@@ -9,9 +9,10 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 
 from elshi.cli._django import setup
+from elshi.cli.audit import audit_app
+from elshi.cli.claims import claims_app
 from elshi.cli.listen import listen_app
 from elshi.cli.ops import backup_app_commands, check_command, keys_rotate
 from elshi.cli.people import mission_app, token_app, user_app
@@ -29,7 +30,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 bench_app = typer.Typer(
     help="Benchmarks: a readable table, then one JSON line of figures.", no_args_is_help=True
 )
@@ -55,6 +55,7 @@ app.add_typer(listen_app, name="listen")
 app.add_typer(site_app, name="site")
 app.add_typer(report_app, name="report")
 app.add_typer(profile_app, name="profile")
+app.add_typer(claims_app, name="claims")
 creative_app = typer.Typer(
     help="Story cards and short vertical videos from JSON specs.",
     no_args_is_help=True,
@@ -68,28 +69,6 @@ app.add_typer(train_app, name="train")
 keys_app = typer.Typer(help="Keys that encrypt channel credentials at rest.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 keys_app.command("rotate")(keys_rotate)
-
-
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Walk the hash chain; report the first broken link (exit 1) or that it is intact."""
-    setup()
-
-    # Imported after setup(): Django's apps load only once it is configured.
-    from elshi.audit.log import verify_chain
-    from elshi.audit.models import AuditHead
-
-    head = AuditHead.objects.filter(pk=1).first()
-    with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("Verifying audit chain", total=head.count if head else 0)
-        report = verify_chain(progress=lambda n: progress.advance(task, n))
-    if report.ok:
-        console.print(f"audit chain intact: {report.checked} events verified")
-        return
-    where = f"event #{report.broken_at}" if report.broken_at is not None else "the end of the chain"
-    before = f"{report.checked} events before it verified"
-    console.print(f"[red]audit chain broken at {where}[/red]: {report.reason} ({before})")
-    raise typer.Exit(1)
 
 
 @app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -1,19 +1,17 @@
-"""`elshi check`, `elshi backup`, `elshi restore`: operating an installation."""
+"""`elshi check`, `elshi keys rotate`, and the backup commands' registration: operating an installation."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import sqlite3
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
 
 from elshi.cli._django import fail, setup
+from elshi.cli.backup import backup
+from elshi.cli.restore import restore
 
 console = Console()
 
@@ -21,6 +19,16 @@ console = Console()
 def _row(ok: bool | None, name: str, detail: str) -> None:
     mark = {True: "[green]ok  [/green]", False: "[red]FAIL[/red]", None: "[yellow]warn[/yellow]"}[ok]
     console.print(f"{mark} {name}: {detail}")
+
+
+def _font_row() -> None:
+    """A warning, not a failure: cards and charts still work in the languages a font covers."""
+    # Imported here: fontTools and Pillow would slow every other command's start-up.
+    from elshi.creative.fonts import font_advice, font_gaps
+
+    gaps = font_gaps()
+    detail = font_advice(gaps) if gaps else "Noto Sans, Noto Sans Arabic and Noto Sans CJK installed"
+    _row(None if gaps else True, "fonts", detail)
 
 
 def check_command() -> None:
@@ -102,6 +110,7 @@ def check_command() -> None:
             failures += 1
     else:
         _row(None, "e-mail", "not configured (ELSHI_EMAIL_URL): e-mails are written to the log")
+    _font_row()
 
     messages = checks.run_checks(include_deployment_checks=not settings.DEBUG)
     serious = [m for m in messages if m.level >= checks.ERROR]
@@ -116,103 +125,8 @@ def check_command() -> None:
     console.print("elshi looks healthy")
 
 
-def _pg_env(db: dict[str, Any]) -> dict[str, str]:
-    env = dict(os.environ)
-    for key, var in (
-        ("HOST", "PGHOST"),
-        ("PORT", "PGPORT"),
-        ("USER", "PGUSER"),
-        ("PASSWORD", "PGPASSWORD"),
-        ("NAME", "PGDATABASE"),
-    ):
-        if db.get(key):
-            env[var] = str(db[key])
-    return env
-
-
-def _pg_tool(name: str) -> str:
-    tool = shutil.which(name)
-    if tool is None:
-        raise fail(
-            f"{name} is not installed: install PostgreSQL's client tools (Debian: postgresql-client)", 1
-        )
-    return tool
-
-
-def backup(path: Path = typer.Argument(..., help="Where to write the backup file.")) -> None:
-    """Back up the database while elshi runs (SQLite online backup, or pg_dump on PostgreSQL)."""
-    setup()
-    # Imported after setup(): Django's apps load only once it is configured.
-    from django.conf import settings
-    from django.db import connection
-
-    db = settings.DATABASES["default"]
-    if path.exists():
-        raise fail(f"{path} exists: choose a new file name", 2)
-    if connection.vendor == "sqlite":
-        # The online backup API copies a consistent snapshot while others keep writing.
-        connection.ensure_connection()
-        target = sqlite3.connect(path)
-        with console.status("Backing up…"):
-            connection.connection.backup(target, pages=1024)
-        target.close()
-    else:
-        result = subprocess.run(  # noqa: S603 - fixed argument list, no shell
-            [_pg_tool("pg_dump"), "--format=custom", "--file", str(path)],
-            env=_pg_env(db),
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            raise fail(f"pg_dump failed: {result.stderr.strip()}")
-    console.print(f"backup written: {path} ({path.stat().st_size:,} bytes)")
-
-
-def restore(
-    path: Path = typer.Argument(..., help="A file written by `elshi backup`."),
-    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
-) -> None:
-    """Replace the database with a backup. Stop `elshi up` first."""
-    setup()
-    # Imported after setup(): Django's apps load only once it is configured.
-    from django.conf import settings
-    from django.db import connection
-
-    db = settings.DATABASES["default"]
-    if not path.is_file():
-        raise fail(f"{path} is not a file", 2)
-    if not yes and not typer.confirm(f"Replace the current database with {path}?"):
-        raise typer.Exit(1)
-    if connection.vendor == "sqlite":
-        try:
-            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            source.execute("SELECT count(*) FROM django_migrations").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise fail(f"{path} is not an elshi SQLite backup: {exc}", 2) from exc
-        connection.ensure_connection()
-        with console.status("Restoring…"):
-            source.backup(connection.connection)
-        source.close()
-    else:
-        connection.close()
-        args = [
-            _pg_tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--single-transaction",
-            "--dbname",
-            db["NAME"],
-            str(path),
-        ]
-        result = subprocess.run(args, env=_pg_env(db), capture_output=True, text=True)  # noqa: S603
-        if result.returncode != 0:
-            raise fail(f"pg_restore failed: {result.stderr.strip()}")
-    console.print(f"restored from {path}; run `elshi audit verify` to confirm the audit trail")
-
-
 def backup_app_commands() -> dict[str, Callable[..., None]]:
-    return {"backup": backup, "restore": restore}
+    return {"backup": backup, "restore": restore}  # in their own modules: elshi.cli.backup, .restore
 
 
 def keys_rotate(

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from elshi.cli._django import fail, setup
+from elshi.cli.static import collect_static, compress_when_served
 
 console = Console()
 
@@ -29,8 +30,12 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def prepare(demo: bool) -> None:
-    """Migrate, collect static files, create the first admin, and load the demo if asked. Idempotent."""
+def prepare(demo: bool, compress_static: bool = True) -> None:
+    """Migrate, collect static files, create the first admin, and load the demo if asked. Idempotent.
+
+    ``elshi up`` passes ``demo=False`` and loads the demo with ``load_demo_workspace`` once the web
+    server answers: on a loaded machine the demo takes minutes, and /healthz shows its progress.
+    """
     # Imported after setup(): Django's apps load only once it is configured.
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -39,7 +44,7 @@ def prepare(demo: bool) -> None:
     with console.status("Preparing the database (migrations)…"):
         call_command("migrate", interactive=False, verbosity=0)
     with console.status("Collecting static files…"):
-        call_command("collectstatic", interactive=False, verbosity=0)
+        collect_static(compress=compress_static)
     console.print(f"database ready: {settings.DATABASES['default']['NAME']}")
 
     User = get_user_model()
@@ -59,14 +64,18 @@ def prepare(demo: bool) -> None:
                 " (shown once: store it now)"
             )
     if demo:
-        from elshi.web.demo import load_demo
+        load_demo_workspace()
 
-        with console.status("Loading the demo workspace…") as status:
-            context = load_demo(on_step=lambda name: status.update(f"Loading the demo workspace: {name}…"))
-        made = ", ".join(f"{n} {what}" for what, n in context.created.items()) or "nothing new"
-        console.print(f"demo workspace ready ({made}). Demo users, password:")
-        for username, password in sorted(context.credentials.items()):
-            console.print(f"  {username:<16} {password}")
+
+def load_demo_workspace() -> None:
+    from elshi.web.demo import load_demo
+
+    with console.status("Loading the demo workspace…") as status:
+        context = load_demo(on_step=lambda name: status.update(f"Loading the demo workspace: {name}…"))
+    made = ", ".join(f"{n} {what}" for what, n in context.created.items()) or "nothing new"
+    console.print(f"demo workspace ready ({made}). Demo users, password:")
+    for username, password in sorted(context.credentials.items()):
+        console.print(f"  {username:<16} {password}")
 
 
 def up_command(
@@ -78,13 +87,17 @@ def up_command(
     setup()
     if not _port_free(host, port):
         raise fail(f"{host}:{port} is already in use: stop what runs there or pass --port", 2)
-    prepare(demo)
+    prepare(demo=False, compress_static=False)  # compressed once the server answers: it waits for none
+    if demo:
+        from elshi.web.demo import start_demo_progress
+
+        start_demo_progress()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     base = [sys.executable, "-m", "elshi"]
     children = {
         "web": subprocess.Popen([*base, "serve", "--host", host, "--port", str(port)], env=env),  # noqa: S603
-        "worker": subprocess.Popen([*base, "worker"], env=env),  # noqa: S603
     }
+    compress_when_served(host, port)
     shown_host = f"[{host}]" if ":" in host else host
     console.print(f"elshi is running at [bold]http://{shown_host}:{port}/[/bold]  (Ctrl-C stops it)")
 
@@ -94,6 +107,10 @@ def up_command(
     signal.signal(signal.SIGTERM, _terminate)
     code = 0
     try:
+        if demo:
+            load_demo_workspace()  # served meanwhile: /healthz says "loading x/y"
+        # The worker starts after the demo: its periodic jobs would compete for SQLite's one writer.
+        children["worker"] = subprocess.Popen([*base, "worker"], env=env)  # noqa: S603
         while True:
             for name, child in children.items():
                 if child.poll() is not None:
@@ -120,6 +137,23 @@ def up_command(
     raise typer.Exit(code)
 
 
+def waitress_options(application: Any) -> dict[str, Any]:
+    """The app and proxy options for waitress, from ``ELSHI_TRUSTED_PROXIES``.
+
+    With no trusted proxies waitress drops every X-Forwarded-* header itself (its default). With
+    some, waitress passes them through (its ``trusted_proxy`` takes a single address, not
+    networks) and ``trusted_proxies_wsgi`` believes them only from those proxies.
+    """
+    from django.conf import settings
+
+    from elshi.missions.client_address import parse_networks, trusted_proxies_wsgi
+
+    trusted = parse_networks(settings.ELSHI_TRUSTED_PROXIES)
+    if not trusted:
+        return {"app": application, "clear_untrusted_proxy_headers": True}
+    return {"app": trusted_proxies_wsgi(application, trusted), "clear_untrusted_proxy_headers": False}
+
+
 def serve_command(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
@@ -133,7 +167,9 @@ def serve_command(
     from elshi.web.wsgi import application
 
     try:
-        serve(application, host=host, port=port, threads=threads, ident="elshi", _quiet=True)
+        serve(
+            **waitress_options(application), host=host, port=port, threads=threads, ident="elshi", _quiet=True
+        )
     except KeyboardInterrupt:
         pass
 

@@ -65,7 +65,12 @@ def preliminary() -> Iterator[None]:
     try:
         yield
     except OutcomeUnknown as exc:
-        raise NotSent(f"{exc.message.split('; the post may')[0]}; before the post was sent") from None
+        error = NotSent(f"{exc.message.split('; the post may')[0]}; before the post was sent")
+        error.before_post = True
+        raise error from None
+    except ConnectorError as exc:
+        exc.before_post = True
+        raise
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: datetime | None = None) -> float | None:

@@ -33,7 +33,11 @@ __all__ = [
 
 
 class ConnectorError(Exception):
-    """Base class: ``permanent`` says whether trying again later can help."""
+    """Base class: ``permanent`` says whether trying again later can help; ``before_post`` is set
+    on errors from the steps before the one that creates the post (see ``_http.preliminary``), so
+    a server error there is known not to have published anything."""
+
+    before_post: bool = False
 
     def __init__(self, message: str, *, permanent: bool = True, status_code: int | None = None) -> None:
         super().__init__(message)

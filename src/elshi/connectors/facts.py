@@ -45,9 +45,12 @@ class PlatformFacts:
     """One platform's facts. ``settings`` and ``secrets`` are what a channel must hold (secrets stored
     encrypted); ``optional_secrets`` may be held (e.g. the app that opens the consent screen);
     ``token`` says whether the channel holds an OAuth token; ``idempotent`` whether the platform
-    refuses a second copy of one delivery; ``rules`` its default text and media limits (None for the
-    sandbox, which borrows another platform's); ``oauth`` its authorization-code flow, which also
-    makes :class:`~elshi.connectors.protocol.BasePublisher` refresh the token before it expires."""
+    refuses a second copy of one delivery, and ``idempotency_window`` for how many seconds after the
+    first request it remembers the key (None: for as long as the post exists, e.g. Bluesky's record
+    key; Mastodon forgets its Idempotency-Key after an hour); ``rules`` its default text and media
+    limits (None for the sandbox, which borrows another platform's); ``oauth`` its authorization-code
+    flow, which also makes :class:`~elshi.connectors.protocol.BasePublisher` refresh the token before
+    it expires."""
 
     platform: str
     label: str
@@ -58,12 +61,15 @@ class PlatformFacts:
     token: bool = False
     metrics: bool = True
     idempotent: bool = False
+    idempotency_window: int | None = None
     rules: PlatformRules | None = None
     oauth: OAuthProvider | None = None
 
     def __post_init__(self) -> None:
         if self.rules is not None and self.rules.platform != self.platform:
             raise ValueError(f"rules for {self.rules.platform!r} declared on {self.platform!r}")
+        if self.idempotency_window is not None and (not self.idempotent or self.idempotency_window <= 0):
+            raise ValueError(f"{self.platform!r}: an idempotency window needs idempotent and seconds > 0")
 
     @property
     def media_required(self) -> bool:

@@ -15,8 +15,11 @@ from django.utils.translation import gettext as _
 
 from elshi.audit.log import operator_label as _label
 from elshi.audit.log import record
-from elshi.common.actors import Actor, person
+from elshi.common.actors import Actor, person, person_or_none
+from elshi.content.media import media_problems
 from elshi.content.models import (
+    CLAIM_FACTS,
+    CLEARED_STATES,
     EDITABLE_STATES,
     Campaign,
     Claim,
@@ -48,14 +51,50 @@ def do_save(
     obj.full_clean()
     creating = obj.pk is None
     with transaction.atomic():
+        changed = _claim_changes(obj, acting_user) if isinstance(obj, Claim) else {}
         obj.save()
         for name, values in (m2m or {}).items():
             getattr(obj, name).set(values)
         kind = obj._meta.model_name
         record(
-            acting_user, f"{kind}.{'create' if creating else 'update'}", obj, actor_label=_label(acting_user)
+            acting_user,
+            f"{kind}.{'create' if creating else 'update'}",
+            obj,
+            changes=changed,
+            actor_label=_label(acting_user),
         )
     return obj
+
+
+def _claim_changes(claim: Claim, acting_user: Actor) -> dict[str, Any]:
+    """What of the claim's figure and source changed; a verified claim so changed needs verifying again."""
+    old = Claim.objects.filter(pk=claim.pk).first() if claim.pk else None
+    changed = {
+        name: [str(getattr(old, name)) if old else None, str(getattr(claim, name))]
+        for name in CLAIM_FACTS
+        if old is None or getattr(old, name) != getattr(claim, name)
+    }
+    if old is None or changed:
+        claim.values_by = person_or_none(acting_user)
+    if old is not None and changed and old.verified_at is not None:
+        claim.verified_by, claim.verified_at = None, None
+        record(
+            acting_user,
+            "claim.unverify",
+            claim,
+            changes={**changed, "verified_by": old.verified_by.get_username() if old.verified_by else None},
+            actor_label=_label(acting_user),
+        )
+    return changed if old is not None else {}
+
+
+def check_verify_claim(acting_user: Actor, claim: Claim) -> None:
+    """Curators verify; never the one who entered the figure and source as they stand (four eyes)."""
+    check_curate(acting_user)
+    if claim.values_by_id is not None and claim.values_by_id == person(acting_user).pk:
+        raise PermissionDenied(
+            _("Four eyes: someone other than who entered this claim's figure and source must verify it.")
+        )
 
 
 def do_verify_claim(claim: Claim, *, acting_user: Actor) -> Claim:
@@ -111,6 +150,9 @@ def do_save_post(
     """
     creating = post.pk is None
     changes: dict[str, Any] = {}
+    problems = [p for data in variants or [] for p in media_problems(post.mission_id, data.get("media", []))]
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         if creating:
             post.created_by = person(acting_user)
@@ -167,8 +209,15 @@ def check_reschedule(acting_user: Actor, post: Post, when: dt.datetime) -> None:
         raise ValidationError(_("Choose a time in the future."))
 
 
-def do_reschedule(post: Post, when: dt.datetime, *, acting_user: Actor) -> Post:
-    """A new time keeps the clearance (the words did not change); an expired post becomes scheduled again."""
+def do_reschedule(post: Post, when: dt.datetime, *, acting_user: Actor, clearance_kept: bool) -> Post:
+    """Move a post, keeping its state; an expired post becomes scheduled again.
+
+    Content cannot tell whether a cleared post's clearance covers the new time (the policy decides):
+    a cleared post is moved through ``elshi.clearance.reschedule``, which passes ``clearance_kept`` or
+    sends the post through clearance again. A cleared post moved here otherwise is a bug, not a move.
+    """
+    if post.state in CLEARED_STATES and not clearance_kept:
+        raise ValueError(f"post {post.pk} is cleared: move it through elshi.clearance.reschedule")
     with transaction.atomic():
         old = post.scheduled_at
         post.scheduled_at = when
@@ -180,7 +229,10 @@ def do_reschedule(post: Post, when: dt.datetime, *, acting_user: Actor) -> Post:
             "post.reschedule",
             post,
             mission_slug=post.mission.slug,
-            changes={"scheduled_at": [old.isoformat() if old else None, when.isoformat()]},
+            changes={
+                "scheduled_at": [old.isoformat() if old else None, when.isoformat()],
+                "clearance": "kept" if post.state == PostState.SCHEDULED else "none yet",
+            },
             actor_label=_label(acting_user),
         )
         if post.state == PostState.SCHEDULED:

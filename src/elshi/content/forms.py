@@ -135,6 +135,10 @@ class PostForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["mission"]).queryset = missions
         cast(forms.ModelChoiceField, self.fields["channels"]).queryset = channels
         cast(forms.ModelChoiceField, self.fields["claims"]).queryset = Claim.objects.all()
+        # Only campaigns of the missions one writes for: a campaign's name is not for other missions.
+        cast(forms.ModelChoiceField, self.fields["campaign"]).queryset = Campaign.objects.filter(
+            missions__in=missions
+        ).distinct()
         if self.instance.pk and self.instance.scheduled_at:
             local = self.instance.scheduled_at.astimezone(self.instance.mission.zone)
             self.initial["publish_at"] = local.replace(tzinfo=None)

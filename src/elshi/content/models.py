@@ -78,6 +78,10 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # Who entered the figure and source as they stand: they may not be the one who verifies them.
+    values_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     narratives = models.ManyToManyField(Narrative, blank=True, related_name="claims")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -106,6 +110,10 @@ class Claim(models.Model):
 
     def statement(self, language: str) -> str:
         return pick(self.statements, language)
+
+
+# What a claim asserts: changing any of them makes a verification of the old values meaningless.
+CLAIM_FACTS = ("statements", "value", "unit", "period", "source_title", "source_url", "source_date")
 
 
 class Campaign(models.Model):
@@ -142,6 +150,7 @@ class PostState(models.TextChoices):
 
 
 EDITABLE_STATES = {PostState.DRAFT, PostState.CHANGES_REQUESTED, PostState.SCHEDULED, PostState.EXPIRED}
+CLEARED_STATES = {PostState.SCHEDULED, PostState.EXPIRED}  # cleared: for its time, or too late for it
 
 
 class Post(models.Model):

@@ -18,6 +18,7 @@ from PIL import Image
 
 from elshi.audit.log import record
 from elshi.common.actors import Actor, person
+from elshi.common.http import configured_hosts, outbound_client
 from elshi.content.models import Asset, AssetKind, AssetState, Brand, Claim
 from elshi.content.tasks import render_video_asset
 from elshi.creative import (
@@ -280,7 +281,9 @@ def image_backend_config() -> dict[str, Any]:
 
 
 def image_client() -> Any:
-    return httpx.Client(timeout=httpx.Timeout(120.0, connect=10.0))
+    # Guarded: the backend's answer may name an image URL, fetched with this same client.
+    allowed = configured_hosts(settings.ELSHI_IMAGE_BASE_URL)
+    return outbound_client(timeout=httpx.Timeout(120.0, connect=10.0), also_allowed=allowed)
 
 
 def do_generate_image(

@@ -12,6 +12,7 @@ from elshi.connectors.text import rules_for, text_length
 from elshi.connectors.text import validate as platform_validate
 from elshi.connectors.types import Media, Message
 from elshi.content.claimcheck import BLOCKING, ClaimRef, FigureCheck, check_text
+from elshi.content.media import media_problems
 from elshi.content.models import Claim, Post, Variant
 from elshi.creative import AltTextMissing, check_alt_text
 
@@ -106,7 +107,7 @@ def check_variant(
         report.problems.append(f"{variant.platform}: the variant is empty")
     report.problems.extend(platform_validate(rules, message))
     report.problems.extend(alt_text_problems(variant))
-    report.figures = check_text(variant.text, linked, library, overrides)
+    report.figures = check_text(variant.text, linked, library, overrides, language=variant.language)
     return report
 
 
@@ -119,7 +120,10 @@ def check_post(
     linked = [claim_ref(c, today) for c in claims]
     library = [claim_ref(c, today) for c in Claim.objects.all()]
     overrides = set(post.claim_overrides.values_list("figure", flat=True)) if post.pk else set()
-    return [
-        check_variant(v, linked, library, overrides)
-        for v in (variants if variants is not None else post.variants.all())
-    ]
+    reports = []
+    for variant in variants if variants is not None else post.variants.all():
+        report = check_variant(variant, linked, library, overrides)
+        if post.mission_id is not None:  # a post being composed has no mission yet: saving checks
+            report.problems.extend(media_problems(post.mission_id, variant.media or []))
+        reports.append(report)
+    return reports

@@ -67,6 +67,7 @@ def curated_edit(request: HttpRequest, kind: str, ident: str | None = None) -> H
     model, form_class, field = CURATED[kind]
     actions.check_curate(request.user)
     obj = get_object_or_404(model, **{field: ident}) if ident else None
+    was_verified = getattr(obj, "verified_at", None) is not None
     form = form_class(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
@@ -81,6 +82,10 @@ def curated_edit(request: HttpRequest, kind: str, ident: str | None = None) -> H
             form.add_error(None, exc)
         else:
             messages.success(request, _("Saved."))
+            if was_verified and saved.verified_at is None:
+                messages.warning(
+                    request, _("The claim's figure or source changed: someone else must verify it again.")
+                )
             return redirect(f"{kind}_detail", getattr(saved, field))
     return render(request, "content/edit.html", {"form": form, "obj": obj, "kind": kind, "active": "tell"})
 
@@ -143,8 +148,14 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def claim_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    actions.check_curate(request.user)
-    actions.do_verify_claim(get_object_or_404(Claim, pk=pk), acting_user=request.user)
+    actions.check_curate(request.user)  # not a curator: 403
+    claim = get_object_or_404(Claim, pk=pk)
+    try:
+        actions.check_verify_claim(request.user, claim)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("claim_detail", pk)
+    actions.do_verify_claim(claim, acting_user=request.user)
     messages.success(request, _("Claim marked as verified against its source."))
     return redirect("claim_detail", pk)
 

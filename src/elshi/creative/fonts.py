@@ -5,10 +5,15 @@ then the system's Noto families (Debian ``fonts-noto-core``, ``fonts-noto-cjk``)
 (Arabic -> Noto Sans Arabic, Han/Kana/Hangul -> Noto Sans CJK in the language's regional form),
 then DejaVu Sans. The first face whose character map covers every character wins; when none
 does, ``FontMissing`` names the characters. Coverage is read with fontTools and cached.
+
+``ELSHI_FONT_DIRS`` (folders separated by ``:``) replaces the system folders searched: a machine
+without Noto is simulated by pointing it at a folder holding only DejaVu. ``font_gaps`` says which
+languages fall back to DejaVu or cannot be drawn at all, ``warn_font_gaps`` says so once a process.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -22,7 +27,20 @@ from PIL import ImageFont
 
 from elshi.creative.errors import FontMissing
 
-__all__ = ["FontFace", "FontLibrary", "Weight", "is_cjk", "is_rtl_text", "load_font", "needs_glyph"]
+__all__ = [
+    "FontFace",
+    "FontGap",
+    "FontLibrary",
+    "Weight",
+    "font_advice",
+    "font_dirs",
+    "font_gaps",
+    "is_cjk",
+    "is_rtl_text",
+    "load_font",
+    "needs_glyph",
+    "warn_font_gaps",
+]
 
 Weight = Literal["regular", "bold"]
 BUNDLED = Path(__file__).with_name("fonts")
@@ -71,10 +89,22 @@ def load_font(face: FontFace, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(face.path, size, index=face.index, layout_engine=ImageFont.Layout.RAQM)
 
 
-@lru_cache(maxsize=1)
+def font_dirs() -> tuple[Path, ...]:
+    """The system folders searched for fonts: ``ELSHI_FONT_DIRS`` when set, else Debian's."""
+    configured = os.environ.get("ELSHI_FONT_DIRS", "")
+    if configured.strip():
+        return tuple(Path(part) for part in configured.split(os.pathsep) if part.strip())
+    return SYSTEM_DIRS
+
+
 def _system_files() -> dict[str, str]:
+    return _files_in(font_dirs())
+
+
+@lru_cache(maxsize=4)
+def _files_in(dirs: tuple[Path, ...]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for root in (BUNDLED, *SYSTEM_DIRS):
+    for root in (BUNDLED, *dirs):
         if not root.is_dir():
             continue
         for dirpath, _dirs, files in os.walk(root):
@@ -160,3 +190,64 @@ class FontLibrary:
 
 def _weights(weight: Weight) -> Iterable[Weight]:
     return (weight, "regular") if weight == "bold" else (weight,)
+
+
+@dataclass(frozen=True)
+class FontGap:
+    """A script whose Noto family is not installed, the languages it writes, and what draws them now."""
+
+    family: str
+    languages: tuple[str, ...]
+    fallback: str | None  # None: no installed font has the glyphs
+    package: str
+
+    def describe(self) -> str:
+        now = f"drawn with {self.fallback}" if self.fallback else "cannot be drawn"
+        return f"{', '.join(self.languages)} {now} (no {self.family})"
+
+
+# Per family of FILES: its name, the languages it is there for, a sample of their letters, and
+# the Debian package that brings it.
+_GAP_SAMPLES: dict[str, tuple[str, tuple[str, ...], str, str]] = {
+    "latin": (
+        "Noto Sans",
+        ("kk", "ru", "en", "tr", "de", "fr"),
+        "Қазақстан Türkiye Straße",
+        "fonts-noto-core",
+    ),
+    "arabic": ("Noto Sans Arabic", ("ar", "fa"), "المرتبة کشور", "fonts-noto-core"),
+    "cjk": ("Noto Sans CJK", ("zh", "ja", "ko"), "第七位かな한국", "fonts-noto-cjk"),
+}
+_SAID: set[str] = set()
+
+
+def font_gaps() -> list[FontGap]:
+    """The scripts that fall back, in FILES order; empty when every Noto family is installed."""
+    files = _system_files()
+    fallback = files.get(FILES["fallback"]["regular"])
+    gaps = []
+    for family, (name, languages, sample, package) in _GAP_SAMPLES.items():
+        if files.get(FILES[family]["regular"]):
+            continue
+        drawn = fallback is not None and FontFace(fallback).covers(sample)
+        gaps.append(FontGap(name, languages, "DejaVu Sans" if drawn else None, package))
+    return gaps
+
+
+def font_advice(gaps: Sequence[FontGap]) -> str:
+    packages = " ".join(sorted({gap.package for gap in gaps}))
+    return (
+        "; ".join(gap.describe() for gap in gaps)
+        + f". To add the fonts: apt-get install {packages} (or put .ttf/.otf files in ~/.local/share/fonts)"
+    )
+
+
+def warn_font_gaps(logger: logging.Logger | None = None) -> list[FontGap]:
+    """Log the gaps as one warning line, once a process (again only if the installed fonts change)."""
+    gaps = font_gaps()
+    if gaps:
+        advice = font_advice(gaps)
+        if advice not in _SAID:
+            _SAID.add(advice)
+            (logger or logging.getLogger("elshi.fonts")).warning("fonts: %s", advice)
+    return gaps

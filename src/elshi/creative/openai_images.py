@@ -20,6 +20,7 @@ from PIL import Image, UnidentifiedImageError
 from elshi.creative.errors import BackendError
 from elshi.creative.imagegen import GeneratedImage, ImageRequest
 from elshi.creative.provenance import Provenance
+from elshi.sources.http import guarded_client
 
 __all__ = ["OpenAIImages"]
 
@@ -44,7 +45,9 @@ class OpenAIImages:
         self.model = model
         self.send_seed = send_seed  # OpenAI rejects unknown fields; many local servers honour "seed"
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self.client = client or httpx.Client(timeout=timeout)
+        # Without an injected client, a guarded one: the answer may name an image URL to fetch, and
+        # that must not be the machine's own or a private address. A local server needs its own client.
+        self.client = client or guarded_client(timeout=timeout)
         self.headers = headers
 
     def generate(self, request: ImageRequest) -> GeneratedImage:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import mimetypes
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -23,6 +23,8 @@ from elshi.engagements import site as sitedata
 from elshi.engagements.forms import RegistrationForm, default_consent
 from elshi.engagements.invites import CANCEL_SALT
 from elshi.engagements.models import Engagement, MissionSite, Registration, RegistrationStatus, Visibility
+from elshi.missions import ratelimit
+from elshi.missions.client_address import client_address
 
 TEMPLATES = {
     "": "engagements/site/home.html",
@@ -32,7 +34,9 @@ TEMPLATES = {
     "stories/": "engagements/site/stories.html",
     "contacts/": "engagements/site/contacts.html",
 }
-RATE_LIMIT = 10  # registrations per address per hour
+RATE_LIMIT = 10  # registration attempts per address per hour
+ENGAGEMENT_RATE_LIMIT = 500  # registrations per engagement per hour, from all addresses together
+LIMIT_WINDOW = timedelta(hours=1)
 
 
 def published_site(slug: str, lang: str | None = None) -> MissionSite:
@@ -91,10 +95,13 @@ def site_feed(request: HttpRequest, slug: str, lang: str) -> HttpResponse:
 
 
 def _limited(request: HttpRequest) -> bool:
-    key = f"elshi.engage.register.{request.META.get('REMOTE_ADDR', '')}"
-    count = cache.get(key, 0)
-    cache.set(key, count + 1, 3600)
-    return bool(count >= RATE_LIMIT)
+    """Every POST counts against the visitor's real address (behind the trusted proxies)."""
+    return not ratelimit.take(f"register.addr.{client_address(request)}", RATE_LIMIT, LIMIT_WINDOW)
+
+
+def _engagement_full_of_requests(engagement: Engagement) -> bool:
+    """Valid registrations per engagement: many addresses together cannot flood one waiting list."""
+    return not ratelimit.take(f"register.engagement.{engagement.pk}", ENGAGEMENT_RATE_LIMIT, LIMIT_WINDOW)
 
 
 @csrf_protect
@@ -112,6 +119,10 @@ def engagement_page(request: HttpRequest, slug: str, lang: str, pk: int) -> Http
         if request.method == "POST":
             if _limited(request):
                 form.add_error(None, _("Too many registrations from your address. Try again in an hour."))
+            elif form.is_valid() and _engagement_full_of_requests(engagement):
+                form.add_error(
+                    None, _("This engagement is receiving too many registrations. Try again in an hour.")
+                )
             elif form.is_valid():
                 try:
                     registration = actions.do_register(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -23,8 +25,16 @@ from django.utils.translation import gettext as _
 from elshi.audit.log import operator_label as _label
 from elshi.audit.log import record
 from elshi.common.actors import Actor
-from elshi.missions.models import ApiToken, Membership, Mission, Role, SecurityPolicy
-from elshi.missions.permissions import Perm, is_ministry_admin, require
+from elshi.missions.models import (
+    TOKEN_DAYS_DEFAULT,
+    ApiToken,
+    Membership,
+    Mission,
+    Role,
+    SecurityPolicy,
+    TokenScope,
+)
+from elshi.missions.permissions import Perm, holds_privileged_role, is_ministry_admin, require
 
 TOKEN_PREFIX = "elshi_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -129,18 +139,58 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def do_create_token(user: Any, name: str, *, acting_user: Actor) -> tuple[ApiToken, str]:
+def check_create_token(acting_user: Actor, user: Any, *, second_factor_verified: bool) -> None:
+    """A token skips the second factor, so a person who must give one has to have given it first."""
+    if acting_user is None:
+        return  # the operator at the command line already holds the server's keys
+    if acting_user.pk != user.pk:
+        raise ValidationError(_("You can only create tokens for yourself."))
+    if holds_privileged_role(user) and not second_factor_verified:
+        raise ValidationError(
+            _(
+                "Your roles can approve, publish or write for other missions: set up and verify "
+                "two-factor authentication in this session before creating an API token."
+            )
+        )
+
+
+def do_create_token(
+    user: Any,
+    name: str,
+    *,
+    acting_user: Actor,
+    scopes: Collection[str] = tuple(TokenScope.values),
+    expires_in: timedelta = timedelta(days=TOKEN_DAYS_DEFAULT),
+) -> tuple[ApiToken, str]:
     """Create an API token; the plain token is returned once and never stored."""
+    unknown = set(scopes) - set(TokenScope.values)
+    if unknown or not scopes:
+        raise ValidationError(
+            _("Choose at least one scope among: %(known)s."), params={"known": ", ".join(TokenScope.values)}
+        )
+    if expires_in <= timedelta(0):
+        raise ValidationError(_("A token must expire in the future."))
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ordered = [s for s in TokenScope.values if s in set(scopes)]
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name or "token", prefix=plain[: len(TOKEN_PREFIX) + 6], digest=token_digest(plain)
+            user=user,
+            name=name or "token",
+            prefix=plain[: len(TOKEN_PREFIX) + 6],
+            digest=token_digest(plain),
+            scopes=ordered,
+            expires_at=timezone.now() + expires_in,
         )
         record(
             acting_user,
             "token.create",
             user,
-            changes={"token": token.prefix, "name": token.name},
+            changes={
+                "token": token.prefix,
+                "name": token.name,
+                "scopes": ordered,
+                "expires_at": token.expires_at.isoformat(),
+            },
             actor_label=_label(acting_user),
         )
     return token, plain

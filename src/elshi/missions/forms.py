@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from elshi.missions.models import Mission, Role
+from elshi.missions.models import TOKEN_DAYS_DEFAULT, Mission, Role, TokenScope
 
 
 class MissionForm(forms.ModelForm):
@@ -54,15 +56,34 @@ class RoleForm(forms.Form):
         return user
 
 
+# Translated when shown, not at import: the form's choices are built once per process.
+_days_label = lazy(lambda days: ngettext("%(days)d day", "%(days)d days", days) % {"days": days}, str)
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. 'reporting script'.")
+    )
+    # Least privilege by default: a script that only reads cannot be turned into one that clears posts.
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=TokenScope.choices,
+        initial=[TokenScope.READ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("What the token may do; your roles still decide at which missions."),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Expires after"),
+        coerce=int,
+        choices=[(d, _days_label(d)) for d in (7, 30, 90, 180, 365)],
+        initial=TOKEN_DAYS_DEFAULT,
     )
 
 
 class SecurityPolicyForm(forms.Form):
     require_2fa = forms.BooleanField(
-        label=_("Require two-factor authentication (TOTP) for administrators and approvers"), required=False
+        label=_("Require two-factor authentication (TOTP) for administrators, approvers and HQ editors"),
+        required=False,
     )
 
 

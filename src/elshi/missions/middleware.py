@@ -8,11 +8,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from elshi.missions.models import Role, SecurityPolicy
-from elshi.missions.permissions import Perm, is_ministry_admin, missions_with, roles_of
+from elshi.missions.models import SecurityPolicy
+from elshi.missions.permissions import Perm, holds_privileged_role, missions_with
 
 SESSION_KEY = "elshi_mission"
-PRIVILEGED_ROLES = {Role.ADMIN, Role.APPROVER}
 # Paths a person who still owes a second factor may reach.
 TWO_FACTOR_EXEMPT = (
     "/account/2fa/",
@@ -29,11 +28,15 @@ def needs_second_factor(user: Any) -> bool:
     """True when policy asks this person for TOTP and they have not given it in this session."""
     if not getattr(user, "is_authenticated", False):
         return False
-    privileged = is_ministry_admin(user) or any(m.role in PRIVILEGED_ROLES for m in roles_of(user))
-    if not privileged or not SecurityPolicy.current().require_2fa_for_privileged:
+    if not holds_privileged_role(user) or not SecurityPolicy.current().require_2fa_for_privileged:
         return False
+    return not second_factor_given(user)
+
+
+def second_factor_given(user: Any) -> bool:
+    """Did this person give a TOTP code in this session (django-otp's ``OTPMiddleware``)?"""
     is_verified = getattr(user, "is_verified", None)
-    return not (callable(is_verified) and is_verified())
+    return bool(callable(is_verified) and is_verified())
 
 
 class CurrentMissionMiddleware:

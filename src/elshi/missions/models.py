@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -89,6 +90,18 @@ class Membership(models.Model):
         return f"{self.user} @ {self.mission.slug}: {self.role}"
 
 
+class TokenScope(models.TextChoices):
+    """What a bearer token may do; the person's roles still decide where."""
+
+    READ = "read", _("read (GET)")
+    WRITE = "write", _("write (create, change, submit)")
+    APPROVE = "approve", _("approve (clearance decisions)")
+    PUBLISH = "publish", _("publish (send, send again, mark published)")
+
+
+TOKEN_DAYS_DEFAULT = 90
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
 
@@ -99,6 +112,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+    scopes = models.JSONField(_("scopes"), default=list)
 
     class Meta:
         ordering = ["-created_at"]
@@ -108,12 +123,15 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
 
+    def is_expired(self, now: datetime) -> bool:
+        return self.expires_at <= now
+
 
 class SecurityPolicy(models.Model):
     """Ministry-wide security settings: one row, edited by administrators."""
 
     require_2fa_for_privileged = models.BooleanField(
-        _("require two-factor authentication for administrators and approvers"), default=False
+        _("require two-factor authentication for administrators, approvers and HQ editors"), default=False
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -224,3 +242,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class RateCounter(models.Model):
+    """One fixed window of one rate limit (``elshi.missions.ratelimit``); rows expire with it."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

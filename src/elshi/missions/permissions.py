@@ -20,9 +20,11 @@ from elshi.missions.models import Membership, Mission, MissionKind, Role
 
 __all__ = [
     "HQ_WIDE",
+    "PRIVILEGED_ROLES",
     "ROLE_PERMS",
     "Perm",
     "has_perm",
+    "holds_privileged_role",
     "is_ministry_admin",
     "missions_with",
     "require",
@@ -60,6 +62,15 @@ HQ_WIDE: dict[str, frozenset[Perm]] = {
 }
 
 
+# Writes that reach beyond one mission's own drafts: a stolen password with one of these roles
+# clears, sends or rewrites in the ministry's name, so these roles owe a second factor.
+_CLEARING = frozenset({Perm.APPROVE, Perm.PUBLISH, Perm.MANAGE})
+_WRITING = frozenset({Perm.COMPOSE, Perm.CURATE, Perm.ANALYSE, Perm.MANAGE})
+PRIVILEGED_ROLES: frozenset[str] = frozenset(
+    role for role in ROLE_PERMS if ROLE_PERMS[role] & _CLEARING or HQ_WIDE.get(role, frozenset()) & _WRITING
+)
+
+
 def _memberships(user: Any) -> list[Membership]:
     cached: list[Membership] | None = getattr(user, "_elshi_memberships", None)
     if cached is None:
@@ -80,6 +91,11 @@ def is_ministry_admin(user: Any) -> bool:
     if user.is_superuser:
         return True
     return any(m.role == Role.ADMIN and m.mission.kind == MissionKind.HQ for m in _memberships(user))
+
+
+def holds_privileged_role(user: Any) -> bool:
+    """Can this person approve, publish, manage, or write for other missions (``PRIVILEGED_ROLES``)?"""
+    return is_ministry_admin(user) or any(m.role in PRIVILEGED_ROLES for m in roles_of(user))
 
 
 def has_perm(user: Any, perm: Perm, mission: Mission | None) -> bool:

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from elshi.analysis.periods import baseline_days
 from elshi.analysis.spikes import BASELINE_DAYS, DayVolume, Spike, day_spikes
+from elshi.common.http import configured_hosts, outbound_client
 from elshi.missions.models import Membership, Role
 from elshi.missions.notify import notify
 from elshi.monitoring.models import Alert, AlertKind, DailyNarrative, Mention
@@ -150,8 +151,9 @@ def tell_people(alert: Alert) -> None:
 
 def _post(url: str, payload: dict[str, Any], secret: bool = False) -> None:
     shown = "Telegram" if secret else url
+    allowed = configured_hosts(*settings.ELSHI_ALERT_WEBHOOKS)
     try:
-        with httpx.Client(timeout=10.0) as client:
+        with outbound_client(timeout=10.0, also_allowed=allowed) as client:
             response = client.post(
                 url, content=json.dumps(payload), headers={"Content-Type": "application/json"}
             )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from elshi.common.http import app_resolver, fetch_allowed_hosts, fetch_client
 from elshi.common.profile import profile_key
 from elshi.monitoring.ingest import ImportSummary, ProfileAnalyzer
 from elshi.monitoring.kinds import POLLERS, SourceFailure
@@ -30,8 +31,9 @@ def analyzer() -> ProfileAnalyzer:
 
 
 def fetcher(client: httpx.Client) -> Any:
-    policy = FetchPolicy(allowed_hosts=frozenset(settings.ELSHI_FETCH_ALLOWED_HOSTS))
-    return SafeFetcher(client, policy)
+    """The fetcher checks before sending (and on each redirect); the guarded client checks again at
+    connect time, with the same resolver, so a name that changes its answer in between is refused."""
+    return SafeFetcher(client, FetchPolicy(allowed_hosts=fetch_allowed_hosts()), resolver=app_resolver)
 
 
 def run_source(
@@ -41,7 +43,7 @@ def run_source(
     now = timezone.now()
     summary = ImportSummary()
     own_client = client is None
-    http = client or httpx.Client(timeout=30.0)
+    http = client or fetch_client(timeout=30.0)
     error = ""
     state: dict[str, Any] = source.state
     try:

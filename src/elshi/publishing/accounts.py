@@ -11,6 +11,7 @@ from django.conf import settings
 
 from elshi import connectors
 from elshi.common.crypto import decrypt_json_cached, encrypt_json
+from elshi.common.http import outbound_client
 from elshi.connectors import Account, Token
 from elshi.missions.models import Channel
 
@@ -71,10 +72,14 @@ def tls_context() -> ssl.SSLContext:
 
 
 def http_client(**kwargs: Any) -> httpx.Client:
-    """Generous timeouts, since a timeout after sending means 'unconfirmed'; certificates verified."""
+    """Generous timeouts, since a timeout after sending means 'unconfirmed'; certificates verified.
+
+    Guarded (``elshi.common.http.outbound_client``): a channel's ``api_base`` or Mastodon base url is
+    typed by a user, so it must not reach the machine's own or the ministry's internal services; a
+    refused address is an ``httpx.ConnectError``, which connectors report as not sent."""
     timeout = httpx.Timeout(getattr(settings, "ELSHI_PUBLISH_TIMEOUT", 30.0), connect=10.0)
     kwargs.setdefault("verify", tls_context())
-    return httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": "elshi"}, **kwargs)
+    return outbound_client(timeout=timeout, follow_redirects=False, headers={"User-Agent": "elshi"}, **kwargs)
 
 
 def publisher_for(channel: Channel, client: httpx.Client) -> Any:

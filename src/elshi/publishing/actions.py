@@ -14,6 +14,7 @@ from elshi.audit.log import record
 from elshi.content.models import Post, Variant
 from elshi.missions.models import Channel
 from elshi.missions.permissions import Perm, require
+from elshi.publishing.message import cleared_digest
 from elshi.publishing.models import NEEDS_A_PERSON, OPEN, Delivery, DeliveryState
 from elshi.publishing.states import Actor, Event, transition, transition_many
 from elshi.publishing.tasks import enqueue, enqueue_dispatch
@@ -41,10 +42,15 @@ def do_schedule_deliveries(post: Post, *, acting_user: Actor) -> list[Delivery]:
     made = []
     with transaction.atomic():
         for channel in post.channels.all():
+            variant = _variant_for(post, channel)
             delivery, created = Delivery.objects.get_or_create(
                 post=post,
                 channel=channel,
-                defaults={"due_at": post.scheduled_at, "variant": _variant_for(post, channel)},
+                defaults={
+                    "due_at": post.scheduled_at,
+                    "variant": variant,
+                    "cleared_digest": cleared_digest(variant),
+                },
             )
             if not created and delivery.state in (DeliveryState.CANCELLED, DeliveryState.EXPIRED):
                 transition(
@@ -52,8 +58,10 @@ def do_schedule_deliveries(post: Post, *, acting_user: Actor) -> list[Delivery]:
                     Event.SCHEDULE,
                     actor=acting_user,
                     due_at=post.scheduled_at,
-                    variant=_variant_for(post, channel),
+                    variant=variant,
+                    cleared_digest=cleared_digest(variant),
                     attempts=0,
+                    unsure_since=None,
                 )
             made.append(delivery)
         record(
@@ -101,27 +109,51 @@ def do_reschedule_deliveries(post: Post, *, acting_user: Actor) -> int:
     return len(moved)
 
 
-def check_resolve(acting_user: Actor, delivery: Delivery) -> None:
+def _moved_on() -> ValidationError:
+    return ValidationError(
+        _(
+            "This delivery has changed since you looked at it (a second click, or the sender "
+            "moved it): nothing was done."
+        )
+    )
+
+
+def check_resolve(acting_user: Actor, delivery: Delivery, seen: str | None = None) -> None:
+    """A person may decide on a delivery that needs one, and only on what they saw: ``seen`` is the
+    ``decision_token`` their page showed (None: the state it is loaded in)."""
     require(acting_user, Perm.PUBLISH, delivery.post.mission)
+    if seen is not None and seen != delivery.decision_token:
+        raise _moved_on()
     if delivery.state not in NEEDS_A_PERSON:
         raise ValidationError(_("Only an unconfirmed or failed delivery needs a decision."))
 
 
+def _as_seen(delivery: Delivery) -> dict[str, object]:
+    """The UPDATE's condition: still in the state, and the last error, that the person decided on."""
+    return {"last_error_at": delivery.last_error_at}
+
+
 def do_mark_published(delivery: Delivery, url: str, *, acting_user: Actor) -> Delivery:
-    """A person found the post on the platform: record it, never send it again."""
-    transition(
+    """A person found the post on the platform: record it, never send it again. Conditional on the
+    delivery being as loaded (checked against what the person saw by ``check_resolve``)."""
+    moved = transition(
         delivery,
         Event.MARK_PUBLISHED,
         actor=acting_user,
         changes={"post": delivery.post_id, "channel": str(delivery.channel), "url": url},
+        where=_as_seen(delivery),
         remote_url=url,
         published_at=timezone.now(),
     )
+    if not moved:
+        raise _moved_on()
     return delivery
 
 
 def do_send_again(delivery: Delivery, *, acting_user: Actor) -> Delivery:
-    """A person checked the platform and found nothing: send now."""
+    """A person checked the platform and found nothing: send now, once however often they click
+    (conditional, like ``do_mark_published``). The person has looked, so any earlier attempt's
+    deduplication window no longer matters."""
     if delivery.post.state != "scheduled":
         raise PermissionDenied(_("The post is no longer scheduled."))
     with transaction.atomic():
@@ -130,11 +162,14 @@ def do_send_again(delivery: Delivery, *, acting_user: Actor) -> Delivery:
             Event.SEND_AGAIN,
             actor=acting_user,
             changes={"post": delivery.post_id, "channel": str(delivery.channel)},
+            where=_as_seen(delivery),
             due_at=timezone.now(),
             attempts=0,
+            unsure_since=None,
         )
-        if sent_again:
-            transaction.on_commit(lambda: enqueue(delivery.pk, delivery.due_at))
+        if not sent_again:
+            raise _moved_on()
+        transaction.on_commit(lambda: enqueue(delivery.pk, delivery.due_at))
     return delivery
 
 

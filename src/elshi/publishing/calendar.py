@@ -1,4 +1,4 @@
-"""The publishing calendar (month and week, across missions), moving a post on it, and its ICS feeds."""
+"""The publishing calendar (month and week, across missions) and moving a post on it; ICS feeds in ``ics``."""
 
 from __future__ import annotations
 
@@ -6,25 +6,27 @@ import calendar as pycal
 import datetime as dt
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from icalendar import Calendar, Event
+from icalendar import Event
 
-from elshi.content import actions
+from elshi.clearance import reschedule as moves  # the one way to move a post: clearance decides
+from elshi.common.redirects import safe_next
 from elshi.content.models import Campaign, Post, PostState
 from elshi.missions.models import Channel, Mission
 from elshi.missions.permissions import Perm, has_perm, missions_with
+from elshi.publishing import feed_links
+from elshi.publishing.models import CalendarLink
 
 SHOWN = [
     PostState.DRAFT,
@@ -33,7 +35,6 @@ SHOWN = [
     PostState.SCHEDULED,
     PostState.EXPIRED,
 ]
-ICS_SALT = "elshi.ics"
 
 
 class CalendarItems(Protocol):
@@ -65,6 +66,11 @@ def add_calendar_items(items: CalendarItems) -> None:
     """Show ``items`` in the calendar and the feeds (once, however often an app registers them)."""
     if items not in _ITEMS:
         _ITEMS.append(items)
+
+
+def registered_items() -> list[CalendarItems]:
+    """What the other apps added, for the ICS feeds (``publishing.ics``)."""
+    return list(_ITEMS)
 
 
 def _filtered(request: HttpRequest) -> tuple[QuerySet[Post], dict[str, str]]:
@@ -138,18 +144,19 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         "channels": Channel.objects.filter(mission__in=visible),
         "campaigns": Campaign.objects.filter(missions__in=visible).distinct(),
         "states": PostState.choices,
-        "feeds": _feeds(request),
+        "feed_links": _feed_links(request),
+        "link_days": settings.ELSHI_CALENDAR_LINK_DAYS,
         "active": "publish",
     }
     return render(request, "content/calendar.html", context)
 
 
-def _feeds(request: HttpRequest) -> list[tuple[str, str]]:
-    feeds = []
-    for mission in missions_with(request.user, Perm.VIEW):
-        token = signing.dumps({"u": request.user.pk, "k": "mission", "id": mission.pk}, salt=ICS_SALT)
-        feeds.append((mission.name, request.build_absolute_uri(reverse("ics_feed", args=[token]))))
-    return feeds
+def _feed_links(request: HttpRequest) -> list[tuple[CalendarLink, str]]:
+    """The person's live ICS links, each with its full URL (``publishing.ics`` serves them)."""
+    return [
+        (link, request.build_absolute_uri(reverse("ics_feed", args=[feed_links.link_token(link)])))
+        for link in feed_links.links_of(request.user, timezone.now())
+    ]
 
 
 @login_required
@@ -170,64 +177,20 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             )
             local = dt.datetime.combine(day, current.timetz().replace(tzinfo=None), zone)
         when = local.astimezone(dt.UTC)
-        actions.check_reschedule(request.user, post, when)
+        moves.check_reschedule(request.user, post, when)
     except ValueError:
         error = _("Give a date as YYYY-MM-DD or a local time as YYYY-MM-DDTHH:MM.")
     except ValidationError as exc:
         error = exc.messages[0]
     else:
-        actions.do_reschedule(post, when, acting_user=request.user)
+        again = moves.do_reschedule(post, when, acting_user=request.user)
         if request.htmx:  # type: ignore[attr-defined]
-            return JsonResponse({"ok": True, "scheduled_at": when.isoformat()})
-        messages.success(request, _("Rescheduled."))
-        return redirect(request.POST.get("next") or reverse("post_detail", args=[pk]))
+            return JsonResponse({"ok": True, "scheduled_at": when.isoformat(), "cleared_again": again})
+        messages.success(
+            request, _("Rescheduled; the new time must be cleared.") if again else _("Rescheduled.")
+        )
+        return redirect(safe_next(request, reverse("post_detail", args=[pk])))
     if request.htmx:  # type: ignore[attr-defined]
         return JsonResponse({"ok": False, "error": error}, status=400)
     messages.error(request, error)
     return redirect(reverse("post_detail", args=[pk]))
-
-
-def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """A calendar application's subscription: a signed link, valid while its owner may still see the posts."""
-    try:
-        data = signing.loads(token, salt=ICS_SALT)
-    except signing.BadSignature as exc:
-        raise Http404("feed") from exc
-    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
-    if user is None:
-        raise Http404("feed")
-    if data.get("k") == "mission":
-        mission = get_object_or_404(Mission, pk=data.get("id"))
-        if not has_perm(user, Perm.VIEW, mission):
-            raise PermissionDenied("feed")
-        posts, name = Post.objects.filter(mission=mission), mission.name
-    elif data.get("k") == "campaign":
-        campaign = get_object_or_404(Campaign, pk=data.get("id"))
-        allowed = missions_with(user, Perm.VIEW)
-        posts, name = Post.objects.filter(campaign=campaign, mission__in=allowed), campaign.name
-    else:
-        raise Http404("feed")
-    cal = Calendar()
-    cal.add("prodid", "-//elshi//publishing calendar//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"elshi: {name}")
-    for post in posts.filter(state__in=SHOWN, scheduled_at__isnull=False).select_related("mission"):
-        event = Event()
-        event.add("uid", f"post-{post.pk}@elshi")
-        event.add("dtstamp", post.updated_at)
-        event.add("dtstart", post.scheduled_at)
-        event.add("dtend", post.scheduled_at + dt.timedelta(minutes=15))  # type: ignore[operator]
-        event.add("summary", f"{post.title} [{post.get_state_display()}]")
-        event.add("description", "\n\n".join(v.text for v in post.variants.all())[:2000])
-        event.add("url", request.build_absolute_uri(reverse("post_detail", args=[post.pk])))
-        cal.add_component(event)
-    for items in _ITEMS:
-        for component in items.ics_events(request, user, data):
-            cal.add_component(component)
-    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="elshi-{data["k"]}-{data["id"]}.ics"'
-    return response
-
-
-def campaign_feed_token(user: AbstractBaseUser, campaign: Campaign) -> str:
-    return signing.dumps({"u": user.pk, "k": "campaign", "id": campaign.pk}, salt=ICS_SALT)

@@ -23,11 +23,10 @@ from django.db import close_old_connections, connection
 from django.db.models import Min
 from django.utils import timezone
 
-from elshi.content.models import Post, Variant
 from elshi.missions.models import Channel
 from elshi.publishing import helpers
 from elshi.publishing.accounts import publisher_for
-from elshi.publishing.claiming import Recorder, claim_due
+from elshi.publishing.claiming import Recorder, claim_batch
 from elshi.publishing.message import message_for
 from elshi.publishing.models import CLAIMABLE, Delivery
 from elshi.publishing.sending import send_claimed, sender_client
@@ -195,33 +194,19 @@ def _prepare(horizon: dt.datetime, limit: int = 20_000) -> int:
     return prepared
 
 
-# What sending never reads, left out of the dispatcher's load (thousands of rows: every datetime
-# column is parsed, every JSON column decoded). Reading one anyway costs a query, never a wrong value.
-_DELIVERY_NOT_READ = (
-    "claimed_at",
-    "last_error",
-    "last_error_at",
-    "remote_id",
-    "remote_url",
-    "published_at",
-    "next_metrics_at",
-)
+# What sending never reads of a channel, left out of the dispatcher's load (every datetime column
+# is parsed). Reading one anyway costs a query, never a wrong value.
 _CHANNEL_NOT_READ = ("last_error", "last_error_at", "connected_at", "created_at")
 
 
-def _load(ids: list[int]) -> dict[int, Delivery]:
-    """Claimed deliveries with what sending reads: channel, variant and the post's state, each
-    channel, variant and post loaded once per batch (a post's hundreds of deliveries share them)."""
-    deliveries = Delivery.objects.defer(*_DELIVERY_NOT_READ).in_bulk(ids)
-    rows = deliveries.values()
-    posts = Post.objects.only("pk", "state").in_bulk({d.post_id for d in rows})
-    variants = Variant.objects.in_bulk({d.variant_id for d in rows if d.variant_id is not None})
-    channels = Channel.objects.defer(*_CHANNEL_NOT_READ).in_bulk({d.channel_id for d in rows})
-    for delivery in rows:
-        delivery.post = posts[delivery.post_id]
+def _with_channels(claimed: list[Delivery]) -> list[Delivery]:
+    """The claim's snapshots (delivery, post state, variant) with their channels, each loaded once
+    per batch (a post's hundreds of deliveries share them). Channels are read after the claim: they
+    hold credentials and limits, not what clearance approved."""
+    channels = Channel.objects.defer(*_CHANNEL_NOT_READ).in_bulk({d.channel_id for d in claimed})
+    for delivery in claimed:
         delivery.channel = channels[delivery.channel_id]
-        delivery.variant = variants.get(delivery.variant_id) if delivery.variant_id is not None else None
-    return deliveries
+    return claimed
 
 
 def _dispatch(limit: int | None, *, ahead: bool = False) -> Counter[str]:
@@ -252,13 +237,11 @@ def _dispatch(limit: int | None, *, ahead: bool = False) -> Counter[str]:
             if limit is not None:
                 room = min(room, limit - claimed)
             now = timezone.now()
-            ids = claim_due(now, room) if room > 0 else []
-            claimed += len(ids)
-            if ids:
-                loaded = _load(ids)
-                for pk in ids:
-                    senders.submit(send_one, loaded[pk], now)
-                    in_flight += 1
+            batch = _with_channels(claim_batch(now, room)) if room > 0 else []
+            claimed += len(batch)
+            for delivery in batch:
+                senders.submit(send_one, delivery, now)
+                in_flight += 1
             if not in_flight:
                 upcoming = _next_due(now, now + lead_time()) if ahead else None
                 if upcoming is None:

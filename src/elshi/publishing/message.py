@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from django.conf import settings
 
 from elshi.connectors import InvalidMessage, Media, Message
+from elshi.content.media import media_problems
+from elshi.content.models import Variant
 from elshi.publishing.models import Delivery
 
-__all__ = ["delivery_key", "message_for"]
+__all__ = ["cleared_digest", "delivery_key", "message_for"]
 
 _MIME_TYPES = {
     "jpg": "image/jpeg",
@@ -27,10 +31,23 @@ def delivery_key(delivery: Delivery) -> str:
     return f"elshi-{delivery.pk}"
 
 
+def cleared_digest(variant: Variant | None) -> str:
+    """What a delivery will send, as one hash: taken when its post is cleared, compared with the
+    variant the claim reads, so text edited past clearance is never sent (clearance itself records
+    no version of what it cleared)."""
+    if variant is None:
+        return ""
+    content = [variant.platform, variant.language, variant.text, variant.link, variant.media]
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 def message_for(delivery: Delivery) -> Message:
     variant = delivery.variant
     if variant is None:
         raise InvalidMessage([f"no variant for {delivery.channel.platform}"])
+    foreign = media_problems(None, variant.media or [], post_id=delivery.post_id)  # its mission's only
+    if foreign:
+        raise InvalidMessage(foreign)
     media = tuple(
         Media(
             mime_type=item.get("mime_type") or _mime(item.get("url", "")),

@@ -54,6 +54,7 @@ class Event(StrEnum):
 
     CLAIM = "claim"  # a sender took it at its time
     CONFIRM = "confirm"  # the platform confirmed the post
+    CONFIRM_LATE = "confirm_late"  # confirmed to a sender whose lease was taken over: a person checks
     RETRY = "retry"  # certainly not sent (or re-sending is deduplicated): again after a backoff
     HOLD = "hold"  # the channel's rate limit is used up: back until the reset, not an attempt
     GIVE_UP = "give_up"  # refused for good, or too many attempts
@@ -66,12 +67,17 @@ class Event(StrEnum):
     RESCHEDULE = "reschedule"  # the post moved to another time
     MARK_PUBLISHED = "mark_published"  # a person found it on the platform
     SEND_AGAIN = "send_again"  # a person found nothing on the platform
+    RESTORE_HOLD = "restore_hold"  # a backup was restored: it may have gone out since, a person checks
 
 
 TRANSITIONS: dict[tuple[DeliveryState, Event], DeliveryState] = {
     (S.SCHEDULED, Event.CLAIM): S.PUBLISHING,
     (S.FAILED_RETRYABLE, Event.CLAIM): S.PUBLISHING,
     (S.PUBLISHING, Event.CONFIRM): S.PUBLISHED,
+    # The sweep had already settled it (unconfirmed, or a deduplicated re-send pending): the link is
+    # kept for the person who checks, and nothing is re-sent blind.
+    (S.UNCONFIRMED, Event.CONFIRM_LATE): S.UNCONFIRMED,
+    (S.FAILED_RETRYABLE, Event.CONFIRM_LATE): S.UNCONFIRMED,
     (S.PUBLISHING, Event.RETRY): S.FAILED_RETRYABLE,
     (S.PUBLISHING, Event.HOLD): S.SCHEDULED,
     (S.PUBLISHING, Event.GIVE_UP): S.FAILED_PERMANENT,
@@ -91,6 +97,9 @@ TRANSITIONS: dict[tuple[DeliveryState, Event], DeliveryState] = {
     (S.FAILED_PERMANENT, Event.MARK_PUBLISHED): S.PUBLISHED,
     (S.UNCONFIRMED, Event.SEND_AGAIN): S.SCHEDULED,
     (S.FAILED_PERMANENT, Event.SEND_AGAIN): S.SCHEDULED,
+    (S.SCHEDULED, Event.RESTORE_HOLD): S.UNCONFIRMED,
+    (S.FAILED_RETRYABLE, Event.RESTORE_HOLD): S.UNCONFIRMED,
+    (S.PUBLISHING, Event.RESTORE_HOLD): S.UNCONFIRMED,
 }
 
 
@@ -123,16 +132,19 @@ def transition(
     actor: Actor,
     from_state: str | None = None,
     changes: dict[str, Any] | None = None,
+    where: dict[str, Any] | None = None,
     **fields: Any,
 ) -> bool:
     """Move one delivery by ``event`` if it is still in ``from_state`` (default: the state it was
-    loaded in), setting ``fields`` too, and audit it in the same transaction. False when it had
-    already moved on (another worker, the sweep or a person decided first): nothing is written.
+    loaded in) and matches ``where`` (a sender's lease, what a person saw), setting ``fields`` too,
+    and audit it in the same transaction. False when it had already moved on (another worker, the
+    sweep or a person decided first): nothing is written.
     The instance is updated to match on success (field expressions such as ``F()`` excepted)."""
     source = from_state or delivery.state
     to = target(source, event)
     with transaction.atomic():
-        moved = Delivery.objects.filter(pk=delivery.pk, state=source).update(state=to, **fields) == 1
+        rows = Delivery.objects.filter(pk=delivery.pk, state=source, **(where or {}))
+        moved = rows.update(state=to, **fields) == 1
         if moved:
             audit_moved([(delivery.pk, source)], event, actor=actor, changes=changes)
     if moved:
@@ -177,15 +189,20 @@ def audit_moved(
     actor: Actor = SYSTEM,
     changes: dict[str, Any] | None = None,
     extra: Iterable[dict[str, Any]] | None = None,
+    missions: dict[int, str] | None = None,
 ) -> int:
     """Audit deliveries that ``event`` moved, given as (id, the state they left): one event each,
     appended in bulk inside the caller's transaction. ``changes`` is shared by all; ``extra`` (one
-    per delivery, in order) adds each one's own details. Missions are read in one query."""
+    per delivery, in order) adds each one's own details. Missions (slug by delivery id) are read in
+    one query unless the caller already has them (the claim reads them with its snapshot)."""
     if not moved:
         return 0
-    missions = dict(
-        Delivery.objects.filter(pk__in=[pk for pk, _ in moved]).values_list("pk", "channel__mission__slug")
-    )
+    if missions is None or any(pk not in missions for pk, _ in moved):
+        missions = dict(
+            Delivery.objects.filter(pk__in=[pk for pk, _ in moved]).values_list(
+                "pk", "channel__mission__slug"
+            )
+        )
     details = list(extra) if extra is not None else [{} for _ in moved]
     entries = [
         Entry(

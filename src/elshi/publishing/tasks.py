@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
-from elshi.connectors import REGISTRY
-from elshi.publishing.accounts import connector_name
 from elshi.publishing.dispatcher import dispatch, lead_time, warm_up
+from elshi.publishing.lease import lease_length
 from elshi.publishing.metrics import collect_due
 from elshi.publishing.models import CLAIMABLE, Delivery, DeliveryState
+from elshi.publishing.resend import facts_of, resend_safe
 from elshi.publishing.sending import send
 from elshi.publishing.states import SYSTEM, Event, transition
 
@@ -72,20 +72,21 @@ def enqueue(delivery_id: int, due_at: dt.datetime) -> None:
 
 @db_periodic_task(crontab(minute="*"))
 def sweep_deliveries() -> dict[str, int]:
-    """Every minute: re-queue due deliveries (after a restart) and settle those a dead worker left behind."""
+    """Every minute: re-queue due deliveries (after a restart) and settle those whose sender's lease
+    ran out (its worker died or hung: a live one's heartbeat keeps the lease, however slow the send)."""
     now = timezone.now()
     due = Delivery.objects.filter(state__in=CLAIMABLE, due_at__lte=now).count()
     if due:
         dispatch_due()
-    stuck_after = dt.timedelta(seconds=getattr(settings, "ELSHI_PUBLISH_STUCK_SECONDS", 300))
+    # Claims from before leases existed have none: they lapse one lease after their claim.
+    lapsed = Q(lease_until__lt=now) | Q(lease_until__isnull=True, claimed_at__lt=now - lease_length())
     settled = 0
-    for delivery in Delivery.objects.filter(
-        state=DeliveryState.PUBLISHING, claimed_at__lt=now - stuck_after
-    ).select_related("channel"):
-        factory = REGISTRY.get(connector_name(delivery.channel))
-        idempotent = bool(getattr(factory, "idempotent", False))
-        if idempotent:
-            # The platform deduplicates on the delivery key: sending again publishes at most once.
+    for delivery in Delivery.objects.filter(lapsed, state=DeliveryState.PUBLISHING).select_related("channel"):
+        # The attempt may have reached the platform: re-sent with the same key only while the
+        # platform still deduplicates on it, counted from the first attempt that may have landed.
+        since = delivery.unsure_since or delivery.claimed_at or now
+        resend = resend_safe(facts_of(delivery.channel), since, now)
+        if resend:
             event, error = Event.RETRY, "worker stopped while sending; re-sending (deduplicated)"
         else:
             event, error = Event.LOSE_TRACK, "worker stopped while sending: check the channel"
@@ -94,12 +95,15 @@ def sweep_deliveries() -> dict[str, int]:
             event,
             actor=SYSTEM,
             changes={"error": error},
+            # Only the lease seen lapsed: a heartbeat that extended it meanwhile wins.
+            where={"lease_owner": delivery.lease_owner, "lease_until": delivery.lease_until},
             last_error=error,
             last_error_at=now,
             due_at=now,
+            unsure_since=since,
         )
         settled += moved
-        if idempotent:
+        if moved and resend:
             send_delivery(delivery.pk)
     return {"due": due, "settled": settled}
 

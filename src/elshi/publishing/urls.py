@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from elshi.publishing import calendar, oauth_pages, oauth_views, views
+from elshi.publishing import calendar, ics, oauth_pages, oauth_views, views
 
 urlpatterns = [
     path("tell/posts/<int:pk>/reschedule/", calendar.reschedule, name="post_reschedule"),
@@ -16,5 +16,7 @@ urlpatterns = [
     path("publish/channels/<int:pk>/oauth/page/", oauth_pages.oauth_page, name="channel_oauth_page"),
     path("publish/deliveries/", views.board, name="deliveries"),
     path("publish/deliveries/<int:pk>/resolve/", views.resolve, name="delivery_resolve"),
-    path("ical/<str:token>.ics", calendar.ics_feed, name="ics_feed"),
+    path("publish/calendar/links/", ics.create_link, name="calendar_link_create"),
+    path("publish/calendar/links/<int:pk>/revoke/", ics.revoke_link, name="calendar_link_revoke"),
+    path("ical/<str:token>.ics", ics.ics_feed, name="ics_feed"),
 ]

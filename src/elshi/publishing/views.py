@@ -10,11 +10,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from elshi.audit.log import record
+from elshi.common.redirects import safe_next
 from elshi.connectors import Token
 from elshi.connectors.catalog import CATALOG
 from elshi.missions import actions as mission_actions
@@ -22,6 +24,7 @@ from elshi.missions.models import Channel, ChannelStatus
 from elshi.missions.permissions import Perm, has_perm, missions_with, require
 from elshi.publishing import actions, oauth_views
 from elshi.publishing.accounts import account_of, set_credentials
+from elshi.publishing.consent_csp import allow_consent_redirect
 from elshi.publishing.forms import ChannelForm, ConnectForm
 from elshi.publishing.models import NEEDS_A_PERSON, Delivery, DeliveryState
 
@@ -59,7 +62,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(Delivery.objects.select_related("post__mission", "channel"), pk=pk)
     try:
-        actions.check_resolve(request.user, delivery)
+        actions.check_resolve(request.user, delivery, request.POST.get("seen"))
         if request.POST.get("decision") == "published":
             url = forms.URLField(assume_scheme="https").clean(request.POST.get("url", ""))
             actions.do_mark_published(delivery, url, acting_user=request.user)
@@ -75,7 +78,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
         if not has_perm(request.user, Perm.VIEW, delivery.post.mission):
             raise
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or "deliveries")
+    return redirect(safe_next(request, reverse("deliveries")))
 
 
 @login_required
@@ -119,7 +122,7 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = account_of(channel)
     stored = {"secrets": sorted(account.secrets), "token": account.token is not None}
     recent = channel.deliveries.select_related("post").order_by("-due_at")[:20]
-    return render(
+    page = render(
         request,
         "publishing/channel.html",
         {
@@ -135,6 +138,7 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "active": "publish",
         },
     )
+    return allow_consent_redirect(page, channel)  # the Connect form's redirect to the platform
 
 
 def _save_connection(request: HttpRequest, channel: Channel, form: ConnectForm) -> None:

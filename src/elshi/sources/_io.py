@@ -11,14 +11,32 @@ from pathlib import Path
 from typing import IO, cast
 
 from elshi.documents import Quarantined
-from elshi.sources.errors import BadInput
+from elshi.sources.errors import ArchiveRefused, BadInput
 
-__all__ = ["MAX_LINE_BYTES", "MAX_RAW_KEPT", "iter_lines", "iter_matching_lines", "open_binary", "quarantine"]
+__all__ = [
+    "MAX_LINE_BYTES",
+    "MAX_MEMBER_BYTES",
+    "MAX_RATIO",
+    "MAX_RAW_KEPT",
+    "check_member",
+    "iter_lines",
+    "iter_matching_lines",
+    "open_binary",
+    "quarantine",
+]
 
 #: A GKG row is a few hundred kilobytes at worst; anything longer is not a row.
 MAX_LINE_BYTES = 8 * 1024 * 1024
 #: How much of a bad item's bytes a quarantine record keeps.
 MAX_RAW_KEPT = 64 * 1024
+#: The most a zip member may inflate to: a GDELT 15-minute GKG file is tens of MB, a daily Events
+#: export a few hundred; streaming keeps memory flat, this bounds the time and CPU a file may cost.
+MAX_MEMBER_BYTES = 4 * 1024**3
+#: Text deflates 3-10:1 (GDELT's own zips: 3.1 and 3.5); deflate's ceiling is about 1032:1, which
+#: only a crafted file reaches. Members under ``_RATIO_FLOOR`` are exempt: a tiny file of blanks
+#: compresses far better and costs nothing.
+MAX_RATIO = 100
+_RATIO_FLOOR = 1024 * 1024
 
 
 def quarantine(source_id: str, reason: str, raw: bytes | str, location: str = "") -> Quarantined:
@@ -35,12 +53,32 @@ def _starts_with(path: Path, magic: bytes) -> bool:
         return f.read(len(magic)) == magic
 
 
+def check_member(
+    info: zipfile.ZipInfo, archive_size: int, *, max_bytes: int = MAX_MEMBER_BYTES, max_ratio: int = MAX_RATIO
+) -> None:
+    """Refuse a member before reading it. Python's zipfile stops at the declared size (and fails the
+    CRC past it), so the declared size is what reading can cost; the compressed size is taken no
+    larger than the archive, so that a lie there cannot lower the ratio."""
+    inflated = info.file_size
+    if inflated > max_bytes:
+        raise ArchiveRefused(
+            f"refused: zip member {info.filename!r} would inflate to {inflated} bytes, "
+            f"over the {max_bytes}-byte limit"
+        )
+    packed = max(1, min(info.compress_size, archive_size))
+    if inflated > _RATIO_FLOOR and inflated > packed * max_ratio:
+        raise ArchiveRefused(
+            f"refused: zip member {info.filename!r} would inflate {inflated // packed}:1 "
+            f"({packed} to {inflated} bytes), over the {max_ratio}:1 cap for a zip bomb"
+        )
+
+
 @contextmanager
 def open_binary(path: str | Path, *, member_suffix: str = "") -> Iterator[IO[bytes]]:
     """Open a plain, gzip or zip file as one binary stream, without reading it whole.
 
     For a zip, the first member whose name ends with ``member_suffix`` (case-insensitive) is used,
-    skipping macOS resource forks.
+    skipping macOS resource forks, once :func:`check_member` has passed it.
     """
     p = Path(path)
     if not p.is_file():
@@ -55,6 +93,7 @@ def open_binary(path: str | Path, *, member_suffix: str = "") -> Iterator[IO[byt
                 ]
                 if not names:
                     raise BadInput(f"{p}: zip archive holds no member ending in {member_suffix!r}")
+                check_member(archive.getinfo(names[0]), p.stat().st_size)
                 with archive.open(names[0]) as member:
                     yield member
         elif _starts_with(p, b"\x1f\x8b"):  # gzip, whatever the name says

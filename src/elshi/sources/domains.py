@@ -26,7 +26,7 @@ __all__ = ["DEFAULT_LOOKUP_URL", "DomainCountryLookup", "registered_domain_candi
 
 #: GDELT's published domain-to-country list (tab-separated, FIPS). Override per deployment.
 DEFAULT_LOOKUP_URL = (
-    "http://data.gdeltproject.org/blog/2018-news-outlets-by-country-may2018-update/"
+    "https://data.gdeltproject.org/blog/2018-news-outlets-by-country-may2018-update/"
     "MASTER-GDELTDOMAINSBYCOUNTRY-MAY2018.TXT"
 )
 

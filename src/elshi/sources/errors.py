@@ -4,6 +4,7 @@ The hierarchy::
 
     SourceError                 anything a source could not do
     ├── BadInput                unusable input: missing file, unknown format, bad argument
+    │   └── ArchiveRefused      a zip member that would inflate past the caps (a zip bomb)
     └── FetchError              an outbound request failed (``permanent`` says whether to retry)
         ├── FetchRefused        refused before sending: private address, robots.txt, bad scheme
         ├── ResponseTooLarge    the body (or its decompressed form) passed the size limit
@@ -15,7 +16,15 @@ A malformed *item* inside otherwise usable input is never an exception: it becom
 
 from __future__ import annotations
 
-__all__ = ["BadInput", "FetchError", "FetchRefused", "ResponseTooLarge", "SourceError", "TooManyRedirects"]
+__all__ = [
+    "ArchiveRefused",
+    "BadInput",
+    "FetchError",
+    "FetchRefused",
+    "ResponseTooLarge",
+    "SourceError",
+    "TooManyRedirects",
+]
 
 
 class SourceError(Exception):
@@ -24,6 +33,10 @@ class SourceError(Exception):
 
 class BadInput(SourceError):
     """The input as a whole is unusable (missing, unreadable, wrong kind)."""
+
+
+class ArchiveRefused(BadInput):
+    """A zip member refused before reading: too large once inflated, or compressed too well."""
 
 
 class FetchError(SourceError):

@@ -7,9 +7,9 @@ up-front refusal when ``Content-Length`` is over the limit, conditional GET (ETa
 Last-Modified), a per-host politeness delay and robots.txt when asked. Credentials
 (``Authorization``, ``Cookie``) are not carried across a redirect to another origin.
 
-The name is resolved here and again by httpx when it connects; give the client a
-:class:`~elshi.sources.transport.GuardedTransport` so that the connection goes to the address that
-was checked (DNS rebinding).
+The name is resolved here and again when the client connects; build the client with
+:func:`elshi.sources.http.guarded_client` so that the connection goes to an address that is checked
+too (DNS rebinding).
 """
 
 from __future__ import annotations
@@ -208,6 +208,8 @@ class SafeFetcher:
         try:
             request = self.client.build_request("GET", url, headers=headers, timeout=timeout)
             return self.client.send(request, stream=True, follow_redirects=False)
+        except FetchRefused:
+            raise  # the guarded transport's refusal is also an httpx.ConnectError: keep it a refusal
         except httpx.TimeoutException as exc:
             raise FetchError(f"timed out after {timeout:g} s", url=url) from exc
         except httpx.HTTPError as exc:

@@ -17,19 +17,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from elshi.documents import Quarantined, RawDocument
 from elshi.sources._io import iter_lines, quarantine
 from elshi.sources.countries import CountryFilter
 from elshi.sources.domains import DomainCountryLookup
-from elshi.sources.errors import FetchError
+from elshi.sources.errors import BadInput, FetchError
 from elshi.sources.events import GdeltEvent, iter_events
 from elshi.sources.fetch import SafeFetcher
 from elshi.sources.gkg import iter_gkg, parse_gdelt_timestamp
 
-__all__ = ["DEFAULT_BASE", "GdeltFile", "GdeltUpdates", "Kind", "parse_file_list"]
+__all__ = [
+    "DEFAULT_BASE",
+    "GDELT_HOSTS",
+    "GdeltFile",
+    "GdeltUpdates",
+    "Kind",
+    "parse_file_list",
+    "secure_url",
+]
 
-DEFAULT_BASE = "http://data.gdeltproject.org/gdeltv2/"
+DEFAULT_BASE = "https://data.gdeltproject.org/gdeltv2/"
+#: GDELT's lists still name every file as ``http://``; its hosts answer the same paths over https.
+GDELT_HOSTS = frozenset({"data.gdeltproject.org", "api.gdeltproject.org"})
 Kind = Literal["gkg", "export", "mentions"]
 _NAME = re.compile(r"/(\d{14})\.(translation\.)?(gkg|export|mentions)\.csv(\.zip)?$", re.IGNORECASE)
 _MASTER_LIMIT = 2 * 1024 * 1024 * 1024
@@ -66,12 +77,30 @@ def parse_file_list(
                         kind=match.group(3).lower(), translingual=match.group(2) is not None)
 
 
+def secure_url(url: str, base: str) -> str:
+    """``url`` over https when it is GDELT's own host, or the host of an https ``base``: the lists
+    say ``http://`` for every file, and a listed file must not travel in clear (and be open to
+    tampering on the way, the MD5 beside it coming over the same channel) when the list did not."""
+    parts = urlsplit(url)
+    if parts.scheme != "http":
+        return url
+    host = (parts.hostname or "").lower()
+    base_parts = urlsplit(base)
+    if host in GDELT_HOSTS or (base_parts.scheme == "https" and host == (base_parts.hostname or "").lower()):
+        return urlunsplit(parts._replace(scheme="https"))
+    return url
+
+
 class GdeltUpdates:
     """Lists and fetches GDELT 2.x update files."""
 
     def __init__(self, fetcher: SafeFetcher, base: str = DEFAULT_BASE) -> None:
         self.fetcher = fetcher
-        self.base = base if base.endswith("/") else base + "/"
+        base = base if base.endswith("/") else base + "/"
+        self.base = secure_url(base, base)  # a source saved with the old http default moves too
+
+    def _fetch_url(self, url: str) -> str:
+        return secure_url(url, self.base)
 
     def _list_name(self, stem: str, translingual: bool) -> str:
         return self.base + stem + ("-translation" if translingual else "") + ".txt"
@@ -109,7 +138,7 @@ class GdeltUpdates:
     def download(self, item: GdeltFile, dest_dir: str | Path) -> Path:
         """Download one file and check its size and MD5 against the list."""
         dest = Path(dest_dir) / item.url.rsplit("/", 1)[-1]
-        self.fetcher.download(item.url, dest, max_bytes=max(item.size, 1) * 2)
+        self.fetcher.download(self._fetch_url(item.url), dest, max_bytes=max(item.size, 1) * 2)
         digest = hashlib.md5(usedforsecurity=False)
         with dest.open("rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
@@ -132,7 +161,7 @@ class GdeltUpdates:
             raise ValueError(f"{url!r} is not a GDELT GKG or Events file URL")
         with tempfile.TemporaryDirectory(prefix="elshi-gdelt-") as tmp:
             path = Path(tmp) / url.rsplit("/", 1)[-1]
-            self.fetcher.download(url, path)
+            self.fetcher.download(self._fetch_url(url), path)
             if match.group(3).lower() == "gkg":
                 yield from iter_gkg(path, countries=countries, domains=domains)
             else:
@@ -157,7 +186,10 @@ class GdeltUpdates:
                 except FetchError as exc:
                     yield quarantine(f"gdelt-{kind}", f"download failed: {exc}", item.url, item.url)
                     continue
-                if kind == "gkg":
-                    yield from iter_gkg(path, countries=countries, domains=domains)
-                else:
-                    yield from iter_events(path, countries=countries)
+                try:
+                    if kind == "gkg":
+                        yield from iter_gkg(path, countries=countries, domains=domains)
+                    else:
+                        yield from iter_events(path, countries=countries)
+                except BadInput as exc:  # one unusable file (a zip bomb) must not stop the catch-up
+                    yield quarantine(f"gdelt-{kind}", str(exc), item.url, item.url)

@@ -11,7 +11,7 @@ from elshi.common.api_errors import ApiRefusal
 from elshi.content.api import router as content_router
 from elshi.engagements.api import router as engagements_router
 from elshi.missions.api import router as missions_router
-from elshi.missions.api_auth import BearerToken, BrowserSession
+from elshi.missions.api_auth import BearerToken, BrowserSession, stamp_scope
 from elshi.missions.audit_api import router as audit_router
 from elshi.monitoring.api import router as monitoring_router
 from elshi.reports.api import router as reports_router
@@ -31,6 +31,8 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+# Every operation, mounted now or later, gets its token scope stamped before authentication.
+api.add_decorator(stamp_scope, mode="view")
 
 
 @api.exception_handler(ApiRefusal)

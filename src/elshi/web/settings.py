@@ -12,7 +12,8 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from elshi.analysis.profile import DEFAULT_PROFILE
-from elshi.web import env
+from elshi.missions.client_address import parse_networks
+from elshi.web import csp_policy, env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ELSHI_HOME = env.elshi_home()
@@ -24,6 +25,10 @@ ALLOWED_HOSTS = env.envlist("ELSHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[
 # Set when elshi is served over HTTPS (directly or behind a TLS proxy): turns on
 # HSTS, secure cookies and the HTTPS redirect that `check --deploy` asks for.
 ELSHI_HTTPS = env.envbool("ELSHI_HTTPS", False)
+# The TLS proxies in front of elshi (addresses or CIDRs): only their X-Forwarded-For is believed,
+# so lockouts and rate limits count the real client. Checked here so a typo fails at start-up.
+ELSHI_TRUSTED_PROXIES = env.envlist("ELSHI_TRUSTED_PROXIES", [])
+parse_networks(ELSHI_TRUSTED_PROXIES)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -34,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",
     "django_htmx",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -52,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -156,7 +163,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Lock an account (per username and address) after repeated failed logins.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
+# Username and address together: a sprayer elsewhere locks only itself out, never the person.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "elshi.missions.client_address.axes_client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -185,6 +194,10 @@ MEDIA_URL = "media/"
 WHITENOISE_USE_FINDERS = DEBUG
 
 globals().update(env.email_config())
+# Who receives the audit chain's daily anchor by e-mail (a copy kept off this machine).
+ELSHI_AUDIT_ANCHOR_EMAIL = (
+    env.envlist("ELSHI_AUDIT_ANCHOR_EMAIL", []) if env.envstr("ELSHI_AUDIT_ANCHOR_EMAIL") else []
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -205,6 +218,16 @@ if ELSHI_HTTPS:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if not host.startswith(("[", "."))]
 
+# --- Content-Security-Policy (django-csp 4; issue 17) -------------------------------------------------
+# Every page loads scripts, styles, images and media from elshi itself only: no inline script, no inline
+# style, no eval, no frames, no plugins. A page that needs more says so with csp's per-view decorators.
+CONTENT_SECURITY_POLICY = csp_policy.POLICY  # elshi.web.csp_policy says why each source is there
+
+# --- end of Content-Security-Policy ------------------------------------------------------------------
+
+# Calendar (ICS) subscription links stop working this many days after they are made (issue 17).
+ELSHI_CALENDAR_LINK_DAYS = env.envint("ELSHI_CALENDAR_LINK_DAYS", 180, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -223,9 +246,11 @@ LOGGING = {
 }
 
 # Publishing: a first attempt later than the grace period expires instead of going out late; a
-# delivery claimed longer ago than the stuck period (its worker died) is settled by the sweep.
+# claim is a lease that the sender's heartbeat extends (every third of it) while the send runs, and
+# the sweep settles a delivery only once its lease has lapsed (its worker died or hung).
+# ELSHI_PUBLISH_STUCK_SECONDS (an age alone, which took over slow sends) is no longer read.
 ELSHI_PUBLISH_GRACE_SECONDS = env.envint("ELSHI_PUBLISH_GRACE_SECONDS", 7200, minimum=60)
-ELSHI_PUBLISH_STUCK_SECONDS = env.envint("ELSHI_PUBLISH_STUCK_SECONDS", 300)
+ELSHI_PUBLISH_LEASE_SECONDS = env.envint("ELSHI_PUBLISH_LEASE_SECONDS", 60, minimum=1)
 ELSHI_PUBLISH_TIMEOUT = env.envint("ELSHI_PUBLISH_TIMEOUT", 30, minimum=1)
 ELSHI_PUBLISH_CONCURRENCY = env.envint("ELSHI_PUBLISH_CONCURRENCY", 128, minimum=1)
 # Processes that send at once when deliveries fall due (the dispatcher and its helpers, which start
@@ -257,6 +282,11 @@ ELSHI_PROFILE = env.envstr("ELSHI_PROFILE", DEFAULT_PROFILE)
 ELSHI_TONE_MODEL = env.envstr("ELSHI_TONE_MODEL")
 ELSHI_FETCH_ALLOWED_HOSTS = (
     env.envlist("ELSHI_FETCH_ALLOWED_HOSTS", []) if env.envstr("ELSHI_FETCH_ALLOWED_HOSTS") else []
+)
+# The same for everything else that leaves the machine for a user- or platform-given host: publishing
+# (api_base, Mastodon base url), OAuth, alert webhooks, the image backend (a local image server).
+ELSHI_OUTBOUND_ALLOWED_HOSTS = (
+    env.envlist("ELSHI_OUTBOUND_ALLOWED_HOSTS", []) if env.envstr("ELSHI_OUTBOUND_ALLOWED_HOSTS") else []
 )
 
 # Alerts: a day's volume or negativity counts as a spike only with at least this many mentions; where to tell.

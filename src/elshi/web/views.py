@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from elshi.missions.models import Installation
+from elshi.web.demo import demo_progress
 from elshi.web.navigation import BY_KEY
 
 
@@ -20,12 +22,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
     except Exception as exc:  # noqa: BLE001 - any database failure makes us unhealthy
         return JsonResponse({"status": "error", "database": str(exc)}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    body = {"status": "ok", "database": "ok"}
+    # Healthy while the demo still loads (`elshi up --demo` serves first): the progress says how far.
+    progress = demo_progress()
+    if progress is not None:
+        body |= {"demo": f"loading {progress['done']}/{progress['total']}", "demo_step": progress["step"]}
+    elif Installation.objects.filter(pk=1, demo_loaded_at__isnull=False).exists():
+        body["demo"] = "ready"
+    return JsonResponse(body)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    return render(request, "web/home.html", {"demo_progress": demo_progress()})
 
 
 @login_required

@@ -59,8 +59,9 @@ def _cached_instance_rules(client: httpx.Client, base_url: str) -> PlatformRules
 class MastodonPublisher(BasePublisher):
     """Settings: ``base_url`` (the instance), optional ``visibility`` (default ``public``)."""
 
-    # Mastodon keeps Idempotency-Key for an hour: a re-send within it returns the same status. The
-    # rules are Mastodon's defaults; a channel's own come from its instance (see ``rules``).
+    # Mastodon keeps Idempotency-Key for an hour (its PostStatusService stores the key with a
+    # 3,600 s expiry): a re-send within it returns the same status, a later one posts a second
+    # copy. The rules are Mastodon's defaults; a channel's own come from its instance (``rules``).
     facts: ClassVar[PlatformFacts] = PlatformFacts(
         "mastodon",
         "Mastodon",
@@ -68,6 +69,7 @@ class MastodonPublisher(BasePublisher):
         settings=("base_url",),
         token=True,
         idempotent=True,
+        idempotency_window=3600,
         rules=PlatformRules(
             "mastodon", 500, counting="mastodon", max_media=4, alt_text_max=1500, max_videos=1
         ),

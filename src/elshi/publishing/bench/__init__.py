@@ -127,7 +127,7 @@ def _environment(
         "ELSHI_PUBLISH_PROCESSES": str(processes),
         "ELSHI_WORKER_TYPE": worker_type,
         "DJANGO_SETTINGS_MODULE": "elshi.web.settings",
-        "ELSHI_PUBLISH_STUCK_SECONDS": "3600",
+        "ELSHI_OUTBOUND_ALLOWED_HOSTS": "127.0.0.1",  # the loopback platform; every sender is guarded
     }
     if redis_url:
         env["REDIS_URL"] = redis_url

@@ -36,3 +36,15 @@ document.addEventListener("drop", (event) => {
     window.location.reload();
   }));
 });
+
+// Studio picker: "Attach" adds the asset's line to the variant's attachments. Here rather than in an
+// hx-on attribute: that one is evaluated as code, which the Content-Security-Policy forbids.
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("button[data-attach]") : null;
+  const field = button ? document.getElementById(button.getAttribute("data-target") || "") : null;
+  if (!button || !(field instanceof HTMLTextAreaElement || field instanceof HTMLInputElement)) return;
+  const current = field.value.trim();
+  field.value = (current ? current + "\n" : "") + (button.getAttribute("data-line") || "");
+  field.dispatchEvent(new Event("input", { bubbles: true }));
+  button.textContent = button.getAttribute("data-done") || "";
+});
