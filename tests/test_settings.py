@@ -26,6 +26,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # process only): tests dispatch in one process; the benchmark test runs the real thing end to end.
 ELSHI_PUBLISH_PROCESSES = 1
 
+# Test people log in without an authenticator unless a test enrols one: the tests of the 2FA policy
+# (tests/foundation/test_security.py, test_hardening_auth.py, the permission matrix) turn it on.
+ELSHI_2FA_DEFAULT = False
+
 # The real local servers the tests talk to (the loopback platform, the Bluesky PDS, alert hooks, the
 # SMTP server) listen on loopback: allowed explicitly here, as a deployment would list an intranet host.
 # Listening keeps the default (none): its tests say per test which hosts they allow.

@@ -5,7 +5,17 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from elshi.connectors import Account, AuthError, Delivery, Media, Message, OutcomeUnknown, Rejected, create
+from elshi.connectors import (
+    Account,
+    AuthError,
+    Delivery,
+    Media,
+    Message,
+    NotSent,
+    OutcomeUnknown,
+    Rejected,
+    create,
+)
 from elshi.connectors.bluesky import BlueskyPublisher, delivery_rkey, tid, tid_timestamp
 
 from .conftest import FakePlatform, load, offline_client
@@ -197,8 +207,8 @@ def test_validation_counts_graphemes_not_code_points() -> None:
     assert made.validate(Message(accented * 301)) == ["bluesky: text is 301 characters, the limit is 300"]
     family = "👨‍👩‍👧"  # one grapheme of 18 bytes: the 3000-byte cap bites first
     assert made.validate(Message(family * 200)) == ["bluesky: text is over 3000 bytes"]
-    video = Media("video/mp4", data=b"v")
-    assert "bluesky: media 1 is video/mp4, which it does not accept" in made.validate(
+    video = Media("video/x-msvideo", data=b"v", alt_text="a clip")
+    assert "bluesky: media 1 is video/x-msvideo, which it does not accept" in made.validate(
         Message("x", media=(video,))
     )
 
@@ -236,3 +246,120 @@ def test_rejected_blob_stops_before_any_record(fake: FakePlatform) -> None:
     with pytest.raises(Rejected, match="BlobTooLarge"):
         publisher(fake).publish(Delivery("d", Message("x", media=(image,)), WHEN))
     assert not any(r.url.path.endswith("createRecord") for r in fake.requests)
+
+
+# -- video, through the video service (the local PDS has none: these use the fake platform) ----------
+VIDEO = "https://video.bsky.app/xrpc"
+CLIP = Media(
+    "video/mp4",
+    data=b"\x00\x00\x00\x18ftypmp42",
+    alt_text="The minister at the forum",
+    filename="forum.mp4",
+    width=1920,
+    height=1080,
+)
+
+
+def queue_video_start(fake: FakePlatform, limits: str = "bluesky/video_upload_limits") -> None:
+    queue_login(fake)
+    fake.add("GET", f"{X}/com.atproto.repo.getRecord", status=400, fixture="bluesky/record_not_found")
+    fake.add("GET", f"{X}/com.atproto.server.getServiceAuth", fixture="bluesky/service_auth")
+    fake.add("GET", f"{VIDEO}/app.bsky.video.getUploadLimits", fixture=limits)
+
+
+def queue_video_upload(fake: FakePlatform) -> None:
+    fake.add("GET", f"{X}/com.atproto.server.getSession", fixture="bluesky/get_session")
+    fake.add("GET", f"{X}/com.atproto.server.getServiceAuth", fixture="bluesky/service_auth")
+    fake.add("POST", f"{VIDEO}/app.bsky.video.uploadVideo", fixture="bluesky/video_upload")
+
+
+def video_publisher(fake: FakePlatform) -> tuple[BlueskyPublisher, list[float]]:
+    made = publisher(fake)
+    waits: list[float] = []
+    made.sleep = waits.append
+    return made, waits
+
+
+def test_video_processed_by_the_video_service_then_embedded(fake: FakePlatform) -> None:
+    queue_video_start(fake)
+    queue_video_upload(fake)
+    fake.add("GET", f"{VIDEO}/app.bsky.video.getJobStatus", fixture="bluesky/video_job_processing")
+    fake.add("GET", f"{VIDEO}/app.bsky.video.getJobStatus", fixture="bluesky/video_job_completed")
+    fake.add("POST", f"{X}/com.atproto.repo.createRecord", fixture="bluesky/create_record")
+    made, waits = video_publisher(fake)
+
+    made.publish(Delivery("d-vid", Message("Forum", media=(CLIP,)), WHEN))
+
+    limits_auth, limits = fake.requests[2], fake.requests[3]
+    assert limits_auth.url.params["aud"] == "did:web:video.bsky.app"
+    assert limits_auth.url.params["lxm"] == "app.bsky.video.getUploadLimits"
+    assert limits.headers["Authorization"] == f"Bearer {load('bluesky/service_auth')['token']}"
+    upload_auth, upload = fake.requests[5], fake.requests[6]
+    # The video service stores the result on the PDS named in the DID document, not on the entryway.
+    assert upload_auth.url.params["aud"] == "did:web:morel.us-east.host.bsky.network"
+    assert upload_auth.url.params["lxm"] == "com.atproto.repo.uploadBlob"
+    expires = int(upload_auth.url.params["exp"]) - datetime.now(UTC).timestamp()
+    assert 29 * 60 < expires <= 30 * 60
+    assert (upload.url.params["did"], upload.url.params["name"]) == (DID, "forum.mp4")
+    assert upload.headers["Content-Type"] == "video/mp4" and upload.content == CLIP.data
+    assert fake.requests[7].url.params["jobId"] == "9tgj7sVBTXCKmL5w" and waits == [1.0, 1.0]
+    assert fake.json(9)["record"]["embed"] == {
+        "$type": "app.bsky.embed.video",
+        "video": load("bluesky/video_job_completed")["jobStatus"]["blob"],
+        "alt": "The minister at the forum",
+        "aspectRatio": {"width": 1920, "height": 1080},
+    }
+
+
+def test_video_already_processed_reuses_its_blob(fake: FakePlatform) -> None:
+    queue_video_start(fake)
+    queue_video_upload(fake)
+    fake.add("GET", f"{VIDEO}/app.bsky.video.getJobStatus", fixture="bluesky/video_job_already_exists")
+    fake.add("POST", f"{X}/com.atproto.repo.createRecord", fixture="bluesky/create_record")
+    made, _ = video_publisher(fake)
+
+    made.publish(Delivery("d-vid", Message("Forum", media=(CLIP,)), WHEN))
+
+    assert fake.json(8)["record"]["embed"]["video"]["ref"]["$link"].startswith("bafkreihdwd")
+
+
+def test_failed_processing_is_rejected_before_any_record(fake: FakePlatform) -> None:
+    queue_video_start(fake)
+    queue_video_upload(fake)
+    fake.add("GET", f"{VIDEO}/app.bsky.video.getJobStatus", fixture="bluesky/video_job_failed")
+    made, _ = video_publisher(fake)
+
+    with pytest.raises(Rejected, match="at most 3 minutes") as caught:
+        made.publish(Delivery("d-vid", Message("Forum", media=(CLIP,)), WHEN))
+    assert caught.value.before_post
+
+
+def test_upload_limits_refusing_stops_before_the_upload(fake: FakePlatform) -> None:
+    queue_video_start(fake, limits="bluesky/video_upload_limits_refused")
+    made, _ = video_publisher(fake)
+
+    with pytest.raises(Rejected, match="verify your email"):
+        made.publish(Delivery("d-vid", Message("Forum", media=(CLIP,)), WHEN))
+    assert "uploadVideo" not in " ".join(str(r.url) for r in fake.requests)
+
+
+def test_lost_answer_to_the_upload_is_not_a_post(fake: FakePlatform) -> None:
+    queue_video_start(fake)
+    fake.add("GET", f"{X}/com.atproto.server.getSession", fixture="bluesky/get_session")
+    fake.add("GET", f"{X}/com.atproto.server.getServiceAuth", fixture="bluesky/service_auth")
+    fake.add("POST", f"{VIDEO}/app.bsky.video.uploadVideo", raises=httpx.ReadTimeout("slow"))
+    made, _ = video_publisher(fake)
+
+    with pytest.raises(NotSent, match="before the post was sent"):
+        made.publish(Delivery("d-vid", Message("Forum", media=(CLIP,)), WHEN))
+
+
+def test_video_rules_need_alt_text_and_one_mp4() -> None:
+    made = create("bluesky", offline_client(), ACCOUNT)
+    bare = Media("video/mp4", data=b"v", filename="v.mp4")
+    assert made.validate(Message("Forum", media=(bare,))) == ["bluesky: video 1 needs alt text"]
+    assert made.validate(Message("Forum", media=(CLIP, CLIP))) == [
+        "bluesky: 2 videos attached, the limit is 1"
+    ]
+    assert made.validate(Message("Forum", media=(CLIP,))) == []
+    assert made.rules().max_video_bytes == 100_000_000 and made.rules().max_video_seconds == 180

@@ -37,7 +37,7 @@ def test_authorize_urls_per_provider() -> None:
     linkedin = httpx.URL(authorize_url("linkedin", client_id="li", redirect_uri=REDIRECT, state="s"))
     assert (
         linkedin.host == "www.linkedin.com"
-        and linkedin.params["scope"] == "w_organization_social r_organization_social"
+        and linkedin.params["scope"] == "w_organization_social r_organization_social rw_organization_admin"
     )
     with pytest.raises(ConfigurationError):
         authorize_url("bluesky", client_id="x", redirect_uri=REDIRECT, state="s")
@@ -72,9 +72,9 @@ def test_facebook_login_to_page_tokens(fake: FakePlatform) -> None:
         "pages_manage_posts"
         in httpx.URL(facebook_authorize_url(app_id="a", redirect_uri=REDIRECT, state="s")).params["scope"]
     )
-    fake.add("GET", "https://graph.facebook.com/v24.0/oauth/access_token", fixture="connect/fb_token")
-    fake.add("GET", "https://graph.facebook.com/v24.0/oauth/access_token", fixture="connect/fb_token")
-    fake.add("GET", "https://graph.facebook.com/v24.0/me/accounts", fixture="connect/fb_accounts")
+    fake.add("GET", "https://graph.facebook.com/v25.0/oauth/access_token", fixture="connect/fb_token")
+    fake.add("GET", "https://graph.facebook.com/v25.0/oauth/access_token", fixture="connect/fb_token")
+    fake.add("GET", "https://graph.facebook.com/v25.0/me/accounts", fixture="connect/fb_accounts")
     client = fake.client()
     short = facebook_exchange_code(client, "c", app_id="a", app_secret="s", redirect_uri=REDIRECT)
     long = facebook_long_lived(client, short, app_id="a", app_secret="s")
@@ -99,8 +99,8 @@ def test_threads_long_lived_exchange(fake: FakePlatform) -> None:
 
 def test_facebook_pages_follow_the_after_cursor_page_by_page(fake: FakePlatform) -> None:
     # Meta pages me/accounts (25 at a time by default); the last page has no "next".
-    fake.add("GET", "https://graph.facebook.com/v24.0/me/accounts", fixture="connect/fb_accounts_page1")
-    fake.add("GET", "https://graph.facebook.com/v24.0/me/accounts", fixture="connect/fb_accounts")
+    fake.add("GET", "https://graph.facebook.com/v25.0/me/accounts", fixture="connect/fb_accounts_page1")
+    fake.add("GET", "https://graph.facebook.com/v25.0/me/accounts", fixture="connect/fb_accounts")
     from elshi.connectors import Token
 
     pages = facebook_pages(fake.client(), Token("EAAGuser"))
@@ -108,4 +108,4 @@ def test_facebook_pages_follow_the_after_cursor_page_by_page(fake: FakePlatform)
     first, second = fake.requests
     assert "after" not in first.url.params
     assert second.url.params["after"] == "MTIzNDU2Nzg5MAZDZD"  # the cursor, not the "next" URL
-    assert second.url.host == "graph.facebook.com" and second.url.path == "/v24.0/me/accounts"
+    assert second.url.host == "graph.facebook.com" and second.url.path == "/v25.0/me/accounts"

@@ -23,7 +23,7 @@ from elshi.connectors.meta import FacebookPagePublisher, InstagramPublisher, Thr
 
 from .conftest import FakePlatform
 
-FB = "https://graph.facebook.com/v24.0"
+FB = "https://graph.facebook.com/v25.0"
 TH = "https://graph.threads.net/v1.0"
 WHEN = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 PHOTO = Media("image/jpeg", url="https://media.mfa.example/forum.jpg", alt_text="Delegates at the forum")
@@ -252,7 +252,7 @@ def test_threads_metrics_and_token_refresh(fake: FakePlatform) -> None:
 
 
 def test_facebook_video_by_url(fake: FakePlatform) -> None:
-    fake.add("POST", "https://graph-video.facebook.com/v24.0/1234567890/videos", fixture="meta/fb_video")
+    fake.add("POST", "https://graph-video.facebook.com/v25.0/1234567890/videos", fixture="meta/fb_video")
     video = Media("video/mp4", url="https://media.mfa.example/forum.mp4")
     result = facebook(fake).publish(
         Delivery("d", Message("Forum highlights", media=(video,), title="AIF 2026"), WHEN)

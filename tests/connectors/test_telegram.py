@@ -148,3 +148,11 @@ def test_caption_limit_is_1024_and_text_limit_4096() -> None:
     with pytest.raises(InvalidMessage):
         made.publish(Delivery("d", Message("a" * 1025, media=(photo,)), WHEN))
     assert "bot_token" not in repr(ACCOUNT) and TOKEN not in repr(ACCOUNT)
+
+
+def test_video_over_50_mb_is_refused_before_any_request(fake: FakePlatform) -> None:
+    made, _ = publisher(fake)
+    video = Media("video/mp4", data=bytes(60 * 1024 * 1024), filename="speech.mp4")
+    with pytest.raises(InvalidMessage, match="52428800"):
+        made.publish(Delivery("d", Message("Speech", media=(video,)), WHEN))
+    assert fake.requests == []

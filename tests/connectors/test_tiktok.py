@@ -23,6 +23,7 @@ API = "https://open.tiktokapis.com/v2"
 UPLOAD = "https://open-upload.tiktokapis.com/video/"
 WHEN = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 VIDEO = Media("video/mp4", data=b"\x00\x00\x00\x18ftypmp42" + b"v" * 100, filename="story.mp4")
+CHOSEN = {"privacy_level": "SELF_ONLY"}
 
 
 def publisher(fake: FakePlatform) -> TikTokPublisher:
@@ -47,7 +48,13 @@ def test_video_init_upload_and_poll_until_published(fake: FakePlatform) -> None:
     fake.add("POST", f"{API}/post/publish/status/fetch/", fixture="tiktok/status_processing")
     fake.add("POST", f"{API}/post/publish/status/fetch/", fixture="tiktok/status_complete")
 
-    result = publisher(fake).publish(Delivery("d", Message("Astana in 30 seconds", media=(VIDEO,)), WHEN))
+    result = publisher(fake).publish(
+        Delivery(
+            "d",
+            Message("Astana in 30 seconds", media=(VIDEO,), options={"privacy_level": "PUBLIC_TO_EVERYONE"}),
+            WHEN,
+        )
+    )
 
     assert (result.remote_id, result.url, result.pending) == (
         "7312345678901234567",
@@ -59,10 +66,13 @@ def test_video_init_upload_and_poll_until_published(fake: FakePlatform) -> None:
         "post_info": {
             "title": "Astana in 30 seconds",
             "privacy_level": "PUBLIC_TO_EVERYONE",
-            "disable_duet": False,
             "disable_comment": False,
-            "disable_stitch": False,
+            "disable_duet": False,
+            "disable_stitch": True,  # the creator disabled stitches: it stays disabled
             "video_cover_timestamp_ms": 1000,
+            "is_aigc": False,
+            "brand_content_toggle": False,
+            "brand_organic_toggle": False,
         },
         "source_info": {
             "source": "FILE_UPLOAD",
@@ -83,7 +93,7 @@ def test_still_processing_after_the_budget_is_pending(fake: FakePlatform) -> Non
     made.poll_attempts = 2  # type: ignore[misc]
     for _ in range(2):
         fake.add("POST", f"{API}/post/publish/status/fetch/", fixture="tiktok/status_processing")
-    result = made.publish(Delivery("d", Message("x", media=(VIDEO,)), WHEN))
+    result = made.publish(Delivery("d", Message("x", media=(VIDEO,), options=CHOSEN), WHEN))
     assert result.pending and result.remote_id == "v_pub_file~v2-1.7312345678901234567"
 
 
@@ -91,7 +101,7 @@ def test_failed_processing_is_rejected(fake: FakePlatform) -> None:
     queue_upload(fake)
     fake.add("POST", f"{API}/post/publish/status/fetch/", fixture="tiktok/status_failed")
     with pytest.raises(Rejected, match="video_pull_failed"):
-        publisher(fake).publish(Delivery("d", Message("x", media=(VIDEO,)), WHEN))
+        publisher(fake).publish(Delivery("d", Message("x", media=(VIDEO,), options=CHOSEN), WHEN))
 
 
 @pytest.mark.parametrize(
@@ -101,11 +111,11 @@ def test_failed_processing_is_rejected(fake: FakePlatform) -> None:
 def test_errors(fake: FakePlatform, status: int, fixture: str, error: type[Exception]) -> None:
     fake.add("POST", f"{API}/post/publish/creator_info/query/", status=status, fixture=fixture)
     with pytest.raises(error):
-        publisher(fake).publish(Delivery("d", Message("x", media=(VIDEO,)), WHEN))
+        publisher(fake).publish(Delivery("d", Message("x", media=(VIDEO,), options=CHOSEN), WHEN))
 
 
 def test_video_is_required(fake: FakePlatform) -> None:
-    assert publisher(fake).validate(Message("no video")) == ["tiktok: a post needs a video"]
+    assert publisher(fake).validate(Message("no video")) == ["tiktok: a post needs an image or video"]
 
 
 def test_metrics_and_refresh(fake: FakePlatform) -> None:
@@ -138,7 +148,9 @@ def test_large_video_goes_up_in_chunks(fake: FakePlatform) -> None:
     fake.add("PUT", UPLOAD, status=206)
     fake.add("PUT", UPLOAD, status=201)
     fake.add("POST", f"{API}/post/publish/status/fetch/", fixture="tiktok/status_complete")
-    publisher(fake).publish(Delivery("d", Message("Big", media=(Media("video/mp4", data=data),)), WHEN))
+    publisher(fake).publish(
+        Delivery("d", Message("Big", media=(Media("video/mp4", data=data),), options=CHOSEN), WHEN)
+    )
     assert fake.json(1)["source_info"] == {
         "source": "FILE_UPLOAD",
         "video_size": len(data),
@@ -153,7 +165,7 @@ def test_large_video_goes_up_in_chunks(fake: FakePlatform) -> None:
 def test_polling_failure_after_upload_is_pending_never_a_retry(fake: FakePlatform) -> None:
     queue_upload(fake)
     fake.add("POST", f"{API}/post/publish/status/fetch/", status=503)
-    result = publisher(fake).publish(Delivery("d", Message("x", media=(VIDEO,)), WHEN))
+    result = publisher(fake).publish(Delivery("d", Message("x", media=(VIDEO,), options=CHOSEN), WHEN))
     assert result.pending and result.remote_id == "v_pub_file~v2-1.7312345678901234567"
 
 
@@ -164,3 +176,115 @@ def test_pending_post_is_resolved_later(fake: FakePlatform) -> None:
     assert made.resolve("v_pub_file~v2-1.7312345678901234567").pending
     final = made.resolve("v_pub_file~v2-1.7312345678901234567")
     assert (final.pending, final.remote_id) == (False, "7312345678901234567")
+
+
+PHOTOS = (
+    Media("image/jpeg", url="https://media.example.org/a.jpg", filename="a.jpg"),
+    Media("image/webp", url="https://media.example.org/b.webp", filename="b.webp"),
+)
+
+
+def test_privacy_level_has_no_default(fake: FakePlatform) -> None:
+    fake.add("POST", f"{API}/post/publish/creator_info/query/", fixture="tiktok/creator_info")
+    with pytest.raises(Rejected, match="choose who can see this post"):
+        publisher(fake).publish(Delivery("d", Message("x", media=(VIDEO,)), WHEN))
+    assert len(fake.requests) == 1  # nothing was initialised
+
+
+def test_unaudited_client_is_offered_self_only_and_told_why(fake: FakePlatform) -> None:
+    fake.add("POST", f"{API}/post/publish/creator_info/query/", fixture="tiktok/creator_info_unaudited")
+    message = Message("x", media=(VIDEO,), options={"privacy_level": "PUBLIC_TO_EVERYONE"})
+    with pytest.raises(Rejected, match="unaudited TikTok apps may post only SELF_ONLY"):
+        publisher(fake).publish(Delivery("d", message, WHEN))
+
+
+def test_video_longer_than_the_creator_may_post_is_refused(fake: FakePlatform) -> None:
+    fake.add("POST", f"{API}/post/publish/creator_info/query/", fixture="tiktok/creator_info")
+    long = Media("video/mp4", data=b"v" * 10, duration_s=601.0)
+    with pytest.raises(Rejected, match="600 s at most"):
+        publisher(fake).publish(Delivery("d", Message("x", media=(long,), options=CHOSEN), WHEN))
+
+
+def test_branded_content_cannot_be_private(fake: FakePlatform) -> None:
+    fake.add("POST", f"{API}/post/publish/creator_info/query/", fixture="tiktok/creator_info")
+    message = Message("x", media=(VIDEO,), options={**CHOSEN, "brand_content_toggle": True})
+    with pytest.raises(Rejected, match="branded content cannot be private"):
+        publisher(fake).publish(Delivery("d", message, WHEN))
+
+
+def test_choices_and_ai_disclosure_reach_the_video_init(fake: FakePlatform) -> None:
+    queue_upload(fake)
+    fake.add("POST", f"{API}/post/publish/status/fetch/", fixture="tiktok/status_complete")
+    ai_video = Media("video/mp4", data=b"v" * 10, duration_s=20.0, ai_generated=True)
+    options = {
+        "privacy_level": "MUTUAL_FOLLOW_FRIENDS",
+        "disable_comment": True,
+        "brand_organic_toggle": True,
+    }
+    publisher(fake).publish(Delivery("d", Message("AI", media=(ai_video,), options=options), WHEN))
+    info = fake.json(1)["post_info"]
+    assert info["privacy_level"] == "MUTUAL_FOLLOW_FRIENDS"
+    assert (info["disable_comment"], info["disable_duet"], info["disable_stitch"]) == (True, False, True)
+    assert (info["brand_organic_toggle"], info["brand_content_toggle"], info["is_aigc"]) == (
+        True,
+        False,
+        True,
+    )
+
+
+def test_photo_post_is_pulled_from_urls_then_polled(fake: FakePlatform) -> None:
+    fake.add("POST", f"{API}/post/publish/creator_info/query/", fixture="tiktok/creator_info")
+    fake.add("POST", f"{API}/post/publish/content/init/", fixture="tiktok/photo_init")
+    fake.add("POST", f"{API}/post/publish/status/fetch/", fixture="tiktok/status_processing")
+    made = publisher(fake)
+    made.poll_attempts = 1  # type: ignore[misc]
+    message = Message("Two photos from the forum", media=PHOTOS, options={"privacy_level": "SELF_ONLY"})
+
+    result = made.publish(Delivery("d", message, WHEN))
+
+    assert result.pending and result.remote_id == "p_pub_url~v2.7312345678901234999"
+    assert fake.json(1) == {
+        "media_type": "PHOTO",
+        "post_mode": "DIRECT_POST",
+        "post_info": {
+            "title": "",
+            "description": "Two photos from the forum",
+            "privacy_level": "SELF_ONLY",
+            "disable_comment": False,
+            "auto_add_music": True,
+            "brand_content_toggle": False,
+            "brand_organic_toggle": False,
+        },
+        "source_info": {
+            "source": "PULL_FROM_URL",
+            "photo_cover_index": 0,
+            "photo_images": ["https://media.example.org/a.jpg", "https://media.example.org/b.webp"],
+        },
+    }
+    assert fake.json(2) == {"publish_id": "p_pub_url~v2.7312345678901234999"}
+
+
+def test_png_photos_are_refused_before_sending(fake: FakePlatform) -> None:
+    png = Media("image/png", url="https://media.example.org/a.png")
+    problems = publisher(fake).validate(Message("x", media=(png,)))
+    assert problems and "image/png" in problems[0]
+
+
+def test_complete_private_post_has_no_public_id(fake: FakePlatform) -> None:
+    fake.add("POST", f"{API}/post/publish/status/fetch/", fixture="tiktok/status_complete_private")
+    final = publisher(fake).resolve("v_pub_file~v2-1.7312345678901234567")
+    assert (final.pending, final.remote_id, final.url) == (False, "", None)
+
+
+def test_creator_info_is_typed() -> None:
+    from elshi.connectors.tiktok import CreatorInfo
+
+    info = CreatorInfo.from_json(
+        {
+            "privacy_level_options": ["SELF_ONLY", 3],
+            "comment_disabled": True,
+            "max_video_post_duration_sec": "x",
+        }
+    )
+    assert info.privacy_level_options == ("SELF_ONLY",) and info.unaudited
+    assert info.comment_disabled and info.max_video_post_duration_sec is None

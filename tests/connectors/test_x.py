@@ -11,6 +11,8 @@ from elshi.connectors import (
     Delivery,
     Media,
     Message,
+    NotSent,
+    OutcomeUnknown,
     RateLimited,
     Rejected,
     Token,
@@ -69,7 +71,6 @@ def test_post_with_image_and_alt_text(fake: FakePlatform) -> None:
 @pytest.mark.parametrize(
     ("status", "fixture", "error", "words"),
     [
-        (403, "x/duplicate", Rejected, "duplicate content"),
         (401, "x/unauthorized", AuthError, "Unauthorized"),
         (429, "x/too_many_requests", RateLimited, "Too Many Requests"),
     ],
@@ -197,3 +198,91 @@ def test_rejected_image_stops_before_any_post(fake: FakePlatform) -> None:
     with pytest.raises(Rejected, match="parameters to your request was invalid.: media type unrecognized"):
         publisher(fake).publish(Delivery("d", Message("x", media=(Media("image/png", data=b"?"),)), WHEN))
     assert len(fake.requests) == 1
+
+
+# -- read-back after a write that got no clear answer ------------------------------------------------
+VISA = "Visa-free travel for EU citizens & UK citizens extended: https://gov.kz/visa"
+ATTEMPT = WHEN + timedelta(hours=3)
+POSTS = f"{API}/users/1234567890/tweets"
+
+
+def unsure_publisher(fake: FakePlatform) -> XPublisher:
+    made = publisher(fake)
+    made.sleep = lambda seconds: None
+    made.clock = lambda: ATTEMPT
+    return made
+
+
+def test_server_error_after_the_write_found_by_read_back_is_published(fake: FakePlatform) -> None:
+    fake.add("POST", f"{API}/tweets", status=500, fixture="x/server_error")
+    fake.add("GET", f"{API}/users/me", fixture="x/users_me")
+    fake.add("GET", POSTS, fixture="x/user_posts_found")
+
+    result = unsure_publisher(fake).publish(Delivery("d", Message(VISA), WHEN))
+
+    assert (result.remote_id, result.url, result.already_existed) == (
+        "1863600000000000002",
+        "https://x.com/MFA_KZ/status/1863600000000000002",
+        False,
+    )
+    read = fake.requests[-1].url.params
+    assert read["start_time"] == "2026-11-28T11:58:00Z"  # two minutes before the attempt, in UTC
+    assert read["tweet.fields"] == "created_at,entities" and read["max_results"] == "100"
+
+
+def test_timeout_with_the_post_proven_absent_is_safe_to_retry(fake: FakePlatform) -> None:
+    fake.add("POST", f"{API}/tweets", raises=httpx.ReadTimeout("slow"))
+    fake.add("GET", f"{API}/users/me", fixture="x/users_me")
+    fake.add("GET", POSTS, fixture="x/user_posts_page1")
+    fake.add("GET", POSTS, fixture="x/user_posts_empty")
+
+    with pytest.raises(NotSent, match="do not hold it") as caught:
+        unsure_publisher(fake).publish(Delivery("d", Message(VISA), WHEN))
+
+    # No status: the publishing layer must not take it for an ambiguous server error.
+    assert caught.value.status_code is None and not caught.value.permanent
+    assert fake.requests[-1].url.params["pagination_token"] == "7140dibdnow9c7btw421dyz6jism75z99gyxd8egarsc4"
+
+
+def test_server_error_with_a_failing_read_back_stays_unconfirmed(fake: FakePlatform) -> None:
+    fake.add("POST", f"{API}/tweets", status=503, fixture="x/service_unavailable")
+    fake.add("GET", f"{API}/users/me", fixture="x/users_me")
+    fake.add("GET", POSTS, status=429, fixture="x/too_many_requests")
+
+    with pytest.raises(OutcomeUnknown, match="reading the account's posts back failed"):
+        unsure_publisher(fake).publish(Delivery("d", Message(VISA), WHEN))
+
+
+def test_duplicate_on_a_retry_reads_back_from_the_delivery_and_finds_the_first_copy(
+    fake: FakePlatform,
+) -> None:
+    account = Account(settings={"user_id": "1234567890"}, secrets={"client_id": "cid"}, token=TOKEN)
+    made = create("x", fake.client(), account)
+    assert isinstance(made, XPublisher)
+    made.sleep = lambda seconds: None
+    fake.add("POST", f"{API}/tweets", status=403, fixture="x/duplicate")
+    fake.add("GET", POSTS, fixture="x/user_posts_found")
+
+    result = made.publish(Delivery("d", Message(VISA), WHEN))
+
+    assert (result.remote_id, result.already_existed) == ("1863600000000000002", True)
+    assert result.url == "https://x.com/i/web/status/1863600000000000002"
+    assert fake.requests[-1].url.params["start_time"] == "2026-11-28T08:58:00Z"
+
+
+def test_duplicate_of_an_older_post_stays_rejected(fake: FakePlatform) -> None:
+    fake.add("POST", f"{API}/tweets", status=403, fixture="x/duplicate")
+    fake.add("GET", f"{API}/users/me", fixture="x/users_me")
+    fake.add("GET", POSTS, fixture="x/user_posts_empty")
+
+    with pytest.raises(Rejected, match="duplicate content"):
+        unsure_publisher(fake).publish(Delivery("d", Message("hi"), WHEN))
+
+
+def test_read_back_matches_text_not_prefixes() -> None:
+    from elshi.connectors.x.readback import same_text
+
+    posted = {"text": "Visa-free travel for EU citizens extended"}
+    assert same_text(posted, "Visa-free travel for EU citizens extended\n")
+    assert not same_text(posted, "Visa-free travel for EU citizens")
+    assert not same_text({"text": "Visa-free travel for EU citizens &amp; more"}, "Visa-free travel")

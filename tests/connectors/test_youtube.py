@@ -122,3 +122,19 @@ def test_rejected_media_type(fake: FakePlatform) -> None:
     fake.add("POST", UPLOAD, status=400, fixture="youtube/media_rejected")
     with pytest.raises(Rejected, match="is not supported"):
         publisher(fake).publish(Delivery("d", Message("x", media=(VERTICAL,)), WHEN))
+
+
+def test_ai_made_video_is_declared_synthetic_in_the_insert_body(fake: FakePlatform) -> None:
+    fake.add("POST", UPLOAD, headers={"Location": SESSION})
+    fake.add("PUT", SESSION.split("?")[0], fixture="youtube/video")
+    ai_video = Media(
+        "video/mp4", data=b"mp4" * 50, width=1920, height=1080, duration_s=40.0, ai_generated=True
+    )
+
+    publisher(fake).publish(Delivery("d", Message("Made with a model", media=(ai_video,)), WHEN))
+
+    assert fake.json(0)["status"] == {
+        "privacyStatus": "public",
+        "selfDeclaredMadeForKids": False,
+        "containsSyntheticMedia": True,
+    }

@@ -92,3 +92,88 @@ def test_cards_and_videos_are_signed_when_configured(tmp_path: Path, config: Sig
     signed_video = read_credentials(video.path)
     assert signed_video is not None and signed_video.signature_valid
     assert signed_video.signer == "MFA Content Signer"
+
+
+# The studio: AI-made exports signed with the installed certificate, and only then.
+from tests.tell.test_studio import image_endpoint, media_root  # noqa: E402,F401,F811  (shared fixtures)
+
+
+def _keys_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The signing files in this test's folder, not the shared test home (where a certificate would
+    make every later test's AI assets signed)."""
+    from elshi.content import signing
+
+    monkeypatch.setattr(
+        signing, "signing_files", lambda: (tmp_path / "c2pa-cert.pem", tmp_path / "c2pa-key.enc")
+    )
+
+
+def _generate(people: dict[str, object], missions: dict[str, object]) -> Path:
+    from django.conf import settings
+
+    from elshi.content.studio import do_generate_image
+
+    asset = do_generate_image(
+        missions["berlin"],  # type: ignore[arg-type]
+        "Baiterek tower at dusk, watercolour",
+        "kk",
+        "A watercolour of the Baiterek tower at dusk",
+        acting_user=people["author"],  # type: ignore[arg-type]
+    )
+    return Path(settings.MEDIA_ROOT) / asset.file
+
+
+@pytest.mark.django_db
+def test_ai_export_is_signed_with_the_installed_certificate(
+    people: dict[str, object],
+    missions: dict[str, object],
+    image_endpoint: object,  # noqa: F811 - the fixture imported above
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from elshi.cli import app
+    from elshi.content import signing
+
+    _keys_in(tmp_path, monkeypatch)
+    chain, key, _ca = make_signing_chain()
+    (tmp_path / "cert.pem").write_bytes(chain)
+    (tmp_path / "key.pem").write_bytes(key)
+    result = CliRunner().invoke(
+        app, ["keys", "c2pa", "--cert", str(tmp_path / "cert.pem"), "--key", str(tmp_path / "key.pem")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "MFA Content Signer" in result.output
+    assert b"PRIVATE KEY" not in signing.signing_files()[1].read_bytes()  # encrypted at rest
+
+    credentials = read_credentials(_generate(people, missions))
+    assert credentials is not None and credentials.signature_valid
+    assert credentials.signer == "MFA Content Signer"
+    assert credentials.digital_source_type is not None
+    assert credentials.digital_source_type.endswith("trainedAlgorithmicMedia")
+
+
+@pytest.mark.django_db
+def test_no_manifest_without_a_certificate(
+    people: dict[str, object],
+    missions: dict[str, object],
+    image_endpoint: object,  # noqa: F811 - the fixture imported above
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    _keys_in(tmp_path, monkeypatch)
+    path = _generate(people, missions)
+    assert read_credentials(path) is None
+    assert read_provenance(path).source_type == "trainedAlgorithmicMedia"  # the XMP as before
+
+
+def test_a_key_of_another_certificate_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from elshi.content import signing
+
+    _keys_in(tmp_path, monkeypatch)
+    chain, _key, _ca = make_signing_chain()
+    _chain, other_key, _ca2 = make_signing_chain()
+    with pytest.raises(ProvenanceError, match="does not belong"):
+        signing.install_signing(chain, other_key)
+    assert not signing.signing_files()[0].exists()

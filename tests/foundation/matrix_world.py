@@ -26,6 +26,7 @@ from elshi.creative.provenance import Provenance
 from elshi.engagements import actions as engagement_actions
 from elshi.engagements.models import MissionSite
 from elshi.missions import actions as mission_actions
+from elshi.missions import invitations
 from elshi.missions.models import Channel, Mission, MissionKind, Role
 from elshi.monitoring.models import Alert, Source
 from elshi.publishing.models import Delivery
@@ -94,6 +95,14 @@ def _people(world: World) -> None:
     world.objects["stranger"] = _person("matrix-stranger", world.berlin, Role.ANALYST)
     world.objects["token"], _plain = mission_actions.do_create_token(
         world.stranger, "laptop", acting_user=None
+    )
+    world.objects["invitation"], _link = invitations.do_invite(
+        "newcomer@example.org",
+        world.berlin,
+        Role.VIEWER,
+        language="en",
+        base="http://testserver",
+        acting_user=None,
     )
 
 

@@ -82,6 +82,9 @@ PAGES: dict[str, Route] = {
     "healthz": Route(PUBLIC, ok=frozenset({200, 503})),
     "home": Route(AUTHENTICATED),
     "login": Route(PUBLIC, ok=OK_PAGE_OR_REDIRECT),
+    # Single sign-on: 404 where it is not configured (the matrix's settings), as the README says.
+    "oidc_authentication_init": Route(PUBLIC, ok=frozenset({302, 404})),
+    "oidc_authentication_callback": Route(PUBLIC, ok=frozenset({302, 404})),
     "logout": Route(PUBLIC, method="POST", ok=OK_PAGE_OR_REDIRECT),
     "set_language": Route(PUBLIC, method="POST", data=lambda w: {"language": "en"}, ok=OK_REDIRECT),
     "capability": Route(AUTHENTICATED, args=lambda w: {"key": w.capability_key}),
@@ -100,6 +103,33 @@ PAGES: dict[str, Route] = {
     "mission_edit": Route(Perm.MANAGE, args=berlin()),
     "mission_role": Route(Perm.MANAGE, args=berlin(), ok=OK_REDIRECT),
     "people": Route(Perm.MANAGE, ANY),
+    # people (issue 18): invitations, a person's access, passwords
+    "people_invite": Route(
+        Perm.MANAGE,
+        ANY,
+        method="POST",
+        data=lambda w: {
+            "email": "matrix@example.org",
+            "mission": w.berlin.slug,
+            "role": "viewer",
+            "language": "en",
+        },
+        ok=OK_REDIRECT,
+    ),
+    "invitation_resend": Route(Perm.MANAGE, args=pk("invitation"), method="POST", ok=OK_REDIRECT),
+    "invitation_revoke": Route(Perm.MANAGE, args=pk("invitation"), method="POST", ok=OK_REDIRECT),
+    "invitation_accept": Route(PUBLIC, args=lambda w: {"token": "not-a-token"}, ok=frozenset({404})),
+    "person_detail": Route(Perm.MANAGE, args=pk("stranger")),
+    **{
+        name: Route(Perm.MANAGE, args=pk("stranger"), method="POST", ok=OK_REDIRECT)
+        for name in ("person_deactivate", "person_reactivate", "person_unlock")
+    },
+    "password_change": Route(AUTHENTICATED),
+    "password_change_done": Route(AUTHENTICATED),
+    "password_reset": Route(PUBLIC),
+    "password_reset_done": Route(PUBLIC),
+    "password_reset_confirm": Route(PUBLIC, args=lambda w: {"uidb64": "MQ", "token": "not-a-token"}),
+    "password_reset_complete": Route(PUBLIC),
     "audit": Route(Perm.AUDIT, ANY),
     "audit_verify": Route(MINISTRY, method="POST"),
     # content: curated at HQ, visible to every mission
@@ -211,6 +241,10 @@ PAGES: dict[str, Route] = {
     ),
     # a capability link: the token in the URL is the permission; an unknown one is not found for all
     "ics_feed": Route(PUBLIC, args=lambda w: {"token": "not-a-token"}, ok=frozenset({404})),
+    # platforms fetch studio media with a signed link that expires: an unsigned one is refused for all
+    "public_media": Route(
+        PUBLIC, args=lambda w: {"token": "not-signed", "name": "card.jpg"}, ok=frozenset({403})
+    ),
     # listening (ministry-wide data)
     "listen_dashboard": Route(Perm.LISTEN, ANY),
     "listen_explorer": Route(Perm.LISTEN, ANY),
@@ -235,6 +269,14 @@ PAGES: dict[str, Route] = {
     "campaign_reports": Route(Perm.LISTEN, ANY),
     "campaign_report": Route(Perm.LISTEN, args=pk("campaign")),
     "scorecards": Route(Perm.LISTEN, ANY),
+    # skills: everyone with a role reads and takes checks; who curates edits; who manages sees who needs help
+    "skills": Route(Perm.VIEW, ANY),
+    "skills_help": Route(Perm.MANAGE, ANY),
+    "skills_chapter": Route(Perm.VIEW, ANY, args=lambda w: {"key": "crisis-lines"}),
+    "skills_chapter_read": Route(
+        Perm.VIEW, ANY, args=lambda w: {"key": "crisis-lines"}, method="POST", ok=OK_REDIRECT
+    ),
+    "skills_chapter_edit": Route(Perm.CURATE, ANY, args=lambda w: {"key": "crisis-lines", "language": "ru"}),
     # engage
     "engagement_list": Route(Perm.VIEW, ANY),
     "engagement_create": Route(Perm.COMPOSE, args=berlin()),

@@ -27,6 +27,22 @@ OPERATIONS: dict[str, Route] = {
         data=lambda w: {"role": "viewer"},
         ok=API_WRITE_OK,
     ),
+    "elshi_missions_api_people_list": Route(Perm.MANAGE, ANY),
+    "elshi_missions_api_people_invite": Route(
+        Perm.MANAGE,
+        method="POST",
+        data=lambda w: {"email": "api@example.org", "mission": w.berlin.slug, "role": "viewer"},
+        ok=API_WRITE_OK,
+    ),
+    **{
+        f"elshi_missions_api_person_{verb}": Route(
+            Perm.MANAGE,
+            args=lambda w: {"username": w.stranger.username},
+            method="POST",
+            ok=API_WRITE_OK,
+        )
+        for verb in ("deactivate", "reactivate")
+    },
     "elshi_content_api_create_post": Route(
         Perm.COMPOSE,
         method="POST",

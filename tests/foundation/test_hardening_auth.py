@@ -121,3 +121,32 @@ def test_two_factor_policy_covers_hq_editors(client: Client, missions: dict[str,
     assert client.get("/api/v1/me").status_code == 401
     verify_second_factor(client, user)
     assert client.get("/").status_code == 200
+
+
+def test_a_new_installation_requires_two_factor_for_privileged_roles(
+    client: Client, missions: dict[str, Any], settings: Any, db: Any
+) -> None:
+    from elshi.missions.models import SecurityPolicy
+
+    settings.ELSHI_2FA_DEFAULT = True  # the production default (the test settings start without it)
+    SecurityPolicy.objects.all().delete()
+    user, _ = actions.do_create_user("fresh-admin", password=None, acting_user=None)
+    actions.do_set_role(user, missions["berlin"], "admin", acting_user=None)
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/account/2fa/"
+    assert SecurityPolicy.current().require_2fa_for_privileged
+
+
+def test_the_demo_turns_the_policy_off_and_says_so(settings: Any, db: Any) -> None:
+    from elshi.common.demo import DemoContext
+    from elshi.missions.demo import demo_missions, demo_people
+    from elshi.missions.models import SecurityPolicy
+
+    settings.ELSHI_2FA_DEFAULT = True
+    SecurityPolicy.objects.all().delete()
+    context = DemoContext(credentials_path=settings.ELSHI_HOME / "demo-credentials.json")
+    demo_missions(context)
+    demo_people(context)
+    assert not SecurityPolicy.current().require_2fa_for_privileged
+    assert any("two-factor" in note for note in context.notes)

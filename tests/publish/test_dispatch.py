@@ -16,7 +16,7 @@ from elshi.connectors import Token
 from elshi.connectors.bench import LoopbackPlatform
 from elshi.content.models import Post, PostState, Variant
 from elshi.missions.models import Channel
-from elshi.publishing import claiming, dispatcher
+from elshi.publishing import claiming, confirming, dispatcher
 from elshi.publishing.accounts import set_credentials
 from elshi.publishing.models import Delivery, DeliveryState
 
@@ -162,7 +162,7 @@ def test_a_failed_group_commit_leaves_deliveries_publishing_for_the_sweep(
     senders: Any,
 ) -> None:
     senders(4)
-    monkeypatch.setattr(claiming, "_published_sql", lambda: "UPDATE no_such_table SET x = %s")
+    monkeypatch.setattr(confirming, "_published_sql", lambda *_: "UPDATE no_such_table SET x = %s")
     with LoopbackPlatform(latency_s=0.0) as platform:
         _deliveries(missions, people, platform.url, due=5, later=0)
         dispatcher.dispatch()

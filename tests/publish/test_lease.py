@@ -20,7 +20,9 @@ from elshi.connectors import Token
 from elshi.connectors.mastodon import clear_instance_cache
 from elshi.missions.models import Channel
 from elshi.publishing.accounts import set_credentials
-from elshi.publishing.claiming import claim_one, store_published
+from elshi.publishing.claiming import claim_one
+from elshi.publishing.confirming import store_published
+from elshi.publishing.lease import Heartbeat
 from elshi.publishing.models import Delivery, DeliveryState
 from elshi.publishing.sending import send
 from elshi.publishing.tasks import sweep_deliveries
@@ -195,22 +197,50 @@ def test_text_edited_past_clearance_is_never_sent(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_claim_reads_post_and_variant_in_one_query_inside_its_transaction(
+def test_the_claim_reads_post_and_variant_in_one_query_once_claimed(
     write_post: Any, people: dict[str, Any], webhook: Channel
 ) -> None:
     post = _cleared(write_post, people, webhook)
-    reads: list[tuple[str, bool]] = []
+    delivery_id = post.deliveries.get().pk
+    reads: list[tuple[str, bool, str]] = []
 
     def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         if "content_variant" in sql and sql.lstrip().upper().startswith("SELECT"):
-            reads.append((sql, connection.in_atomic_block))
+            state = Delivery.objects.values_list("state", flat=True).get(pk=delivery_id)
+            reads.append((sql, connection.in_atomic_block, state))
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(watch):
-        claimed = claim_one(post.deliveries.get().pk, post.scheduled_at)
+        claimed = claim_one(delivery_id, post.scheduled_at)
     assert claimed is not None and claimed.variant is not None
-    [(sql, inside)] = reads  # one read of the variant, with the post, before the claim commits
-    assert "content_post" in sql and inside
+    # One read of the variant, with the post (one snapshot), once the claim has committed: the
+    # delivery is this worker's by then, and SQLite's write lock is not held while it is read.
+    [(sql, inside, state)] = reads
+    assert "content_post" in sql and not inside and state == DeliveryState.PUBLISHING
     cleared_text = post.variants.get().text
     with connection.execute_wrapper(lambda *a: pytest.fail("read again after the claim")):
         assert (claimed.post.state, claimed.variant.text) == ("scheduled", cleared_text)
+
+
+def test_starting_sends_does_not_make_the_heartbeat_beat(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each send holds its lease as it starts; the beat still comes once a third of a lease, not once
+    per send started (that was one UPDATE of every held lease per send, fighting for the write lock)."""
+    settings.ELSHI_PUBLISH_LEASE_SECONDS = 6  # a beat every two seconds
+    beats: list[float] = []
+    leases = Heartbeat()
+    monkeypatch.setattr(leases, "beat", lambda: beats.append(time.monotonic()) or 0)
+    started = time.monotonic()
+    try:
+        for n in range(20):
+            leases.hold([n])
+            time.sleep(0.01)
+        assert beats == [] or beats[0] - started >= 1.9  # none for the sends that started
+        deadline = time.monotonic() + 6
+        while not beats and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(beats) == 1 and beats[0] - started >= 1.9  # the one beat, on its cadence
+    finally:
+        for n in range(20):
+            leases.release(n)

@@ -27,7 +27,7 @@ from elshi.publishing import oauth_views
 from elshi.publishing.accounts import account_of, set_credentials
 from tests.connectors.conftest import load
 
-FB = "https://graph.facebook.com/v24.0"
+FB = "https://graph.facebook.com/v25.0"
 CALLBACK = "http://testserver/publish/oauth/callback/"
 APP = {"app_id": "1017435839281754", "app_secret": "meta-app-secret-5f2e"}
 
@@ -141,7 +141,7 @@ def test_facebook_start_sends_the_browser_to_facebook_login_with_the_meta_app(
     start = client.post(reverse("channel_oauth_start", args=[channel.pk]))
     authorize = urlsplit(start["Location"])
     query = parse_qs(authorize.query)
-    assert (authorize.netloc, authorize.path) == ("www.facebook.com", "/v24.0/dialog/oauth")
+    assert (authorize.netloc, authorize.path) == ("www.facebook.com", "/v25.0/dialog/oauth")
     assert query["client_id"] == [APP["app_id"]] and query["redirect_uri"] == [CALLBACK]
     assert "pages_manage_posts" in query["scope"][0].split(",") and "code_challenge" not in query
     assert meta.requests == []  # nothing asked of Meta before the person approves
@@ -158,17 +158,17 @@ def test_one_page_is_taken_and_its_page_token_stored(
     assert done.status_code == 302 and done["Location"] == reverse("channel_detail", args=[channel.pk])
 
     code, swap, accounts = meta.requests
-    assert (code.method, code.url.path) == ("GET", "/v24.0/oauth/access_token")
+    assert (code.method, code.url.path) == ("GET", "/v25.0/oauth/access_token")
     assert dict(code.url.params) == {
         "client_id": "86fb",
         "client_secret": "s3",
         "redirect_uri": CALLBACK,
         "code": "AQDx-facebook-code",
     }
-    assert (swap.method, swap.url.path) == ("GET", "/v24.0/oauth/access_token")
+    assert (swap.method, swap.url.path) == ("GET", "/v25.0/oauth/access_token")
     assert swap.url.params["grant_type"] == "fb_exchange_token" and swap.url.params["client_id"] == "86fb"
     assert swap.url.params["fb_exchange_token"] == "EAAGm0PX4ZCpsBAshort"
-    assert (accounts.method, accounts.url.path) == ("GET", "/v24.0/me/accounts")
+    assert (accounts.method, accounts.url.path) == ("GET", "/v25.0/me/accounts")
     assert accounts.headers["Authorization"] == "Bearer EAAGm0PX4ZCpsBAlong"  # the long-lived token
 
     channel.refresh_from_db()

@@ -16,7 +16,8 @@ from elshi.audit.models import AuditEvent
 from elshi.content.models import Post, PostState, Variant
 from elshi.missions.models import Channel
 from elshi.publishing import actions
-from elshi.publishing.claiming import Recorder, claim_batch
+from elshi.publishing.claiming import claim_batch
+from elshi.publishing.confirming import Recorder
 from elshi.publishing.models import CLAIMABLE, Delivery, DeliveryState
 from elshi.publishing.sending import send
 from elshi.publishing.states import (

@@ -273,7 +273,9 @@ def test_done_when_card_and_15s_kazakh_video_attached_and_cleared(
     assert video.state == "ready" and 14.0 <= video.provenance["duration_s"] <= 16.0
 
     tiktok = mission_actions.do_save_channel(
-        Channel(mission=missions["berlin"], platform="tiktok", handle="@kz_berlin"), acting_user=None
+        # A sandbox: TikTok's creator settings (read when the post is checked) need a connected account.
+        Channel(mission=missions["berlin"], platform="tiktok", handle="@kz_berlin", sandbox=True),
+        acting_user=None,
     )
     post = Post(
         mission=missions["berlin"], title="eGov 24", scheduled_at=timezone.now() + dt.timedelta(days=2)
@@ -296,6 +298,7 @@ def test_done_when_card_and_15s_kazakh_video_attached_and_cleared(
                 "language": "kk",
                 "text": text,
                 "media": [{"url": video.media_url, "alt": video.alt_text}],
+                "options": {"privacy_level": "PUBLIC_TO_EVERYONE"},  # TikTok allows no default
             },
         ],
     )

@@ -320,3 +320,30 @@ def test_alt_text_rule_through_the_api(people: dict[str, Any], tell: dict[str, A
     refused = client.post(f"/api/v1/posts/{post_id}/submit")
     assert refused.status_code == 422
     assert any("alt text is required" in p for p in refused.json()["variants"][0]["problems"])
+
+
+def test_api_refuses_a_campaign_that_does_not_target_the_post_mission(
+    people: dict[str, Any], tell: dict[str, Any], missions: dict[str, Any]
+) -> None:
+    from elshi.content import actions
+    from elshi.content.models import Campaign
+
+    elsewhere = actions.do_save(
+        Campaign(
+            name="Washington only", goal="g", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 1, 1)
+        ),
+        acting_user=None,
+    )
+    elsewhere.missions.set([missions["washington"]])
+    payload = {
+        "mission": "berlin",
+        "title": "API post",
+        "channels": [tell["mastodon"].pk],
+        "campaign": elsewhere.pk,
+        "variants": [{"platform": "mastodon", "language": "en", "text": EN}],
+    }
+    response = _bearer(people["author"]).post("/api/v1/posts", payload, content_type="application/json")
+    assert response.status_code == 422 and "campaign" in response.json()["detail"]
+    elsewhere.missions.add(missions["berlin"])
+    response = _bearer(people["author"]).post("/api/v1/posts", payload, content_type="application/json")
+    assert response.status_code == 201, response.content

@@ -13,6 +13,7 @@ from rich.console import Console
 from elshi.cli._django import setup
 from elshi.cli.audit import audit_app
 from elshi.cli.claims import claims_app
+from elshi.cli.keys_c2pa import keys_c2pa
 from elshi.cli.listen import listen_app
 from elshi.cli.ops import backup_app_commands, check_command, keys_rotate
 from elshi.cli.people import mission_app, token_app, user_app
@@ -69,6 +70,7 @@ app.add_typer(train_app, name="train")
 keys_app = typer.Typer(help="Keys that encrypt channel credentials at rest.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 keys_app.command("rotate")(keys_rotate)
+keys_app.command("c2pa")(keys_c2pa)
 
 
 @app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import typer
@@ -29,6 +30,29 @@ def _font_row() -> None:
     gaps = font_gaps()
     detail = font_advice(gaps) if gaps else "Noto Sans, Noto Sans Arabic and Noto Sans CJK installed"
     _row(None if gaps else True, "fonts", detail)
+
+
+def api_version_warnings(today: date, within_days: int = 60) -> list[str]:
+    """One line per active channel whose platform API version retires within ``within_days`` of
+    ``today`` or has retired: a retired LinkedIn version refuses every call, and Meta serves an
+    expired Graph version's calls with the oldest one it still has, which may behave differently."""
+    from elshi.connectors.catalog import CATALOG
+    from elshi.connectors.versions import version_status
+    from elshi.missions.models import Channel
+
+    versioned = [platform for platform, info in CATALOG.items() if info.api is not None]
+    lines = []
+    for channel in Channel.objects.filter(platform__in=versioned, is_active=True).select_related("mission"):
+        status = version_status(CATALOG[channel.platform].api, channel.settings, today)
+        if status is None or status.sunset is None or not status.expiring(within_days):
+            continue
+        when = "retired on" if status.sunset < today else "retires on"
+        pinned = "pinned on the channel" if status.pinned else "elshi's default"
+        lines.append(
+            f"{channel} ({channel.mission.name}): API version {status.version} ({pinned}) {when} "
+            f"{status.sunset.isoformat()}; set a current one in the channel's API version"
+        )
+    return lines
 
 
 def check_command() -> None:
@@ -111,6 +135,25 @@ def check_command() -> None:
     else:
         _row(None, "e-mail", "not configured (ELSHI_EMAIL_URL): e-mails are written to the log")
     _font_row()
+    if not settings.ELSHI_PUBLIC_URL:  # Instagram and Threads fetch studio media from elshi's address
+        from elshi.connectors.text import RULES
+        from elshi.content.validation import public_url_problem
+        from elshi.missions.models import Channel
+
+        fetching = sorted({p for p, r in RULES.items() if r.media_from_url})
+        held = Channel.objects.filter(platform__in=fetching, is_active=True, sandbox=False)
+        try:
+            platforms = sorted(set(held.values_list("platform", flat=True)))
+        except Exception:  # noqa: BLE001 - the database row above already says what is wrong
+            platforms = fetching
+        for platform in platforms:
+            _row(None, "public address", public_url_problem(platform))
+
+    try:
+        for line in api_version_warnings(datetime.now(UTC).date()):
+            _row(None, "API version", line)
+    except Exception as exc:  # noqa: BLE001 - the database row above already says what is wrong
+        _row(None, "API version", f"channels not read ({type(exc).__name__})")
 
     messages = checks.run_checks(include_deployment_checks=not settings.DEBUG)
     serious = [m for m in messages if m.level >= checks.ERROR]
@@ -176,6 +219,9 @@ def keys_rotate(
             changes={"channels": count, "rows": rows, "dropped_old": drop_old},
             actor_label="cli",
         )
+    from elshi.content.signing import rotate_signing_key
+
+    rotate_signing_key()  # the C2PA key (a file, not a row) must not be left on a dropped key
     if drop_old:
         crypto.key_file().write_text(crypto.keys()[0].decode() + "\n", "ascii")
         crypto.reset_cache()

@@ -122,11 +122,50 @@ def user_unlock(username: str) -> None:
     """Lift a login lockout after repeated failed attempts."""
     setup()
     # Imported after setup(): Django's apps load only once it is configured.
-    from axes.utils import reset
+    from elshi.missions.people import do_unlock
 
-    _user(username)
-    count = reset(username=username)
+    count = do_unlock(_user(username), acting_user=None)
     console.print(f"{username}: {count} lockout record(s) cleared")
+
+
+@user_app.command("invite")
+def user_invite(
+    email: str,
+    mission: str = typer.Option(..., "--mission", help="Slug of the mission where the role is held."),
+    role: str = typer.Option(
+        ..., "--role", help="admin, hq_editor, approver, mission_editor, analyst or viewer."
+    ),
+    language: str = typer.Option("en", "--language", help="Language of the e-mail: kk, ru or en."),
+    site_url: str = typer.Option(
+        "", "--site-url", help="Address people open elshi at; default ELSHI_SITE_URL."
+    ),
+) -> None:
+    """E-mail an invitation with a role; the link (printed on the last line) works once."""
+    setup()
+    # Imported after setup(): Django's apps load only once it is configured.
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+
+    from elshi.missions import invitations
+
+    _check_role(role)
+    if language not in dict(settings.LANGUAGES):
+        raise fail(f"unknown language {language!r}: choose one of {', '.join(dict(settings.LANGUAGES))}", 2)
+    base = site_url or settings.ELSHI_SITE_URL
+    if not base.startswith(("http://", "https://")):
+        raise fail("set ELSHI_SITE_URL (or pass --site-url) to the address people open elshi at", 2)
+    where = _mission(mission)
+    try:
+        invitations.check_invite(None, email, where, role)
+        _invitation, plain = invitations.do_invite(
+            email, where, role, language=language, base=base, acting_user=None
+        )
+    except ValidationError as exc:
+        raise fail("; ".join(exc.messages), 2) from exc
+    console.print(
+        f"invited {email}: {role} at {where.slug} (the link works {settings.ELSHI_INVITATION_HOURS} h)"
+    )
+    typer.echo(invitations.accept_url(plain, base))
 
 
 @token_app.command("create")

@@ -73,6 +73,8 @@ def load_demo_workspace() -> None:
     with console.status("Loading the demo workspace…") as status:
         context = load_demo(on_step=lambda name: status.update(f"Loading the demo workspace: {name}…"))
     made = ", ".join(f"{n} {what}" for what, n in context.created.items()) or "nothing new"
+    for note in context.notes:
+        console.print(f"note: {note}")
     console.print(f"demo workspace ready ({made}). Demo users, password:")
     for username, password in sorted(context.credentials.items()):
         console.print(f"  {username:<16} {password}")

@@ -25,6 +25,7 @@ class DemoContext:
     credentials_path: Path
     credentials: dict[str, str] = field(default_factory=dict)
     created: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what a person should know about this workspace
 
     def password_for(self, username: str) -> str:
         """A demo user's password: ELSHI_DEMO_PASSWORD, or generated once and kept in ELSHI_HOME."""

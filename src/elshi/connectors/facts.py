@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .text import PlatformRules
+from .versions import ApiVersions
 
 __all__ = ["Connect", "OAuthProvider", "PlatformFacts"]
 
@@ -64,6 +65,9 @@ class PlatformFacts:
     idempotency_window: int | None = None
     rules: PlatformRules | None = None
     oauth: OAuthProvider | None = None
+    # The API version called by default, its sunset and the format of a channel's override
+    # (platforms whose API is versioned: LinkedIn, Meta's Graph API); see :mod:`.versions`.
+    api: ApiVersions | None = None
 
     def __post_init__(self) -> None:
         if self.rules is not None and self.rules.platform != self.platform:

@@ -33,6 +33,8 @@ class Media:
     width: int | None = None
     height: int | None = None
     duration_s: float | None = None
+    # Made or altered by AI (the studio's record): platforms that take a disclosure are told.
+    ai_generated: bool = False
 
     @property
     def kind(self) -> Literal["image", "video", "other"]:
@@ -58,13 +60,16 @@ class Media:
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """What a variant says on one platform: text, media in order, optional link and title."""
+    """What a variant says on one platform: text, media in order, optional link and title.
+    ``options`` are the person's choices for this platform (TikTok's privacy level, interaction
+    switches and commercial-content disclosure), as stored on the variant."""
 
     text: str
     media: tuple[Media, ...] = ()
     link: str | None = None
     language: str | None = None
     title: str | None = None
+    options: Mapping[str, str | bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

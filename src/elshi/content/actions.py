@@ -182,6 +182,7 @@ def do_save_post(
                         "text": data.get("text", ""),
                         "link": data.get("link", ""),
                         "media": data.get("media", []),
+                        "options": data.get("options", {}),
                     },
                 )
                 variant.full_clean()

@@ -8,12 +8,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from elshi.common.api_errors import ApiRefusal
 from elshi.content import actions
-from elshi.content.models import Claim, Narrative, Post
+from elshi.content.models import Campaign, Claim, Narrative, Post
+from elshi.content.tiktok_choices import choice_problems, creator_of
 from elshi.content.validation import check_post
 from elshi.missions.models import Channel, Mission, Platform
 
@@ -26,6 +28,9 @@ class VariantIn(Schema):
     text: str = ""
     link: str = ""
     media: list[dict[str, str]] = []
+    # The person's platform choices (TikTok: privacy_level, disable_comment/duet/stitch,
+    # brand_organic_toggle, brand_content_toggle), checked against the channel's creator settings.
+    options: dict[str, str | bool] = {}
 
 
 class PostIn(Schema):
@@ -74,6 +79,7 @@ def post_out(post: Post, clearance: list[dict[str, Any]] | None = None) -> dict[
                 "language": v.language,
                 "text": v.text,
                 "link": v.link,
+                "options": v.options or {},
                 "check": r.as_json(),
             }
             for v, r in zip(post.variants.all(), reports, strict=True)
@@ -102,12 +108,25 @@ def create_post(request: HttpRequest, payload: PostIn) -> tuple[int, dict[str, A
         actions.check_compose(request.user, mission, channels)
         if any(c.mission_id != mission.pk for c in channels):
             raise ValidationError("every channel must belong to the post's mission")
+        if payload.campaign is not None and not Campaign.objects.filter(
+            pk=payload.campaign, missions=mission
+        ).exists():  # as in the form: a campaign that does not target this mission is not offered
+            raise ValidationError(_("the campaign does not target the post's mission"))
         post = Post(
             mission=mission,
             title=payload.title,
             scheduled_at=payload.scheduled_at,
             campaign_id=payload.campaign,
         )
+        tiktok = [creator_of(c) for c in channels if c.platform == Platform.TIKTOK]
+        problems = [
+            p
+            for v in payload.variants
+            if v.platform == Platform.TIKTOK
+            for p in choice_problems(v.options, v.media, tiktok)
+        ]
+        if problems:  # refused now, as the composer refuses it, never after clearance
+            raise ValidationError(problems)
         actions.do_save_post(
             post,
             acting_user=request.user,

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from elshi.content.models import Campaign, Claim, Narrative, Post
+from elshi.content.tiktok_form import TIKTOK_FIELDS, TikTokChoicesForm, tiktok_initial
 from elshi.missions.models import Mission, Platform
 
 LANG_CHOICES = [
@@ -159,7 +160,10 @@ class PostForm(forms.ModelForm):
         return data
 
 
-class VariantForm(forms.Form):
+class VariantForm(TikTokChoicesForm):
+    """One variant; a TikTok variant also carries the choices TikTok leaves to the person
+    (:class:`~elshi.content.tiktok_form.TikTokChoicesForm`)."""
+
     platform = forms.ChoiceField(label=_("Platform"), choices=[("", "—"), *Platform.choices], required=False)
     language = forms.ChoiceField(label=_("Language"), choices=LANG_CHOICES)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
@@ -170,6 +174,15 @@ class VariantForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line: URL | alt text"),
     )
+
+    @property
+    def general_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in TIKTOK_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["options"] = self.tiktok_options(data) if data.get("platform") == Platform.TIKTOK else {}
+        return data
 
     def clean_attachments(self) -> list[dict[str, str]]:
         items = []
@@ -193,6 +206,7 @@ def variant_initial(post: Post) -> list[dict[str, Any]]:
                 "text": v.text,
                 "link": v.link,
                 "attachments": "\n".join(f"{m.get('url', '')} | {m.get('alt', '')}" for m in v.media),
+                **tiktok_initial(v.options or {}),
             }
             for v in post.variants.all()
         ]

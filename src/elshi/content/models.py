@@ -195,6 +195,10 @@ class Variant(models.Model):
     text = models.TextField(_("text"), blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)
     media = models.JSONField(_("media"), default=list, blank=True)
+    # The person's choices for this platform that the platform requires be theirs (TikTok: privacy
+    # level, comment/duet/stitch, commercial-content disclosure); read by elshi.connectors as
+    # Message.options.
+    options = models.JSONField(_("platform choices"), default=dict, blank=True)
 
     class Meta:
         ordering = ["platform", "language"]

@@ -20,6 +20,7 @@ from elshi.audit.log import record
 from elshi.common.actors import Actor, person
 from elshi.common.http import configured_hosts, outbound_client
 from elshi.content.models import Asset, AssetKind, AssetState, Brand, Claim
+from elshi.content.signing import signing_config
 from elshi.content.tasks import render_video_asset
 from elshi.creative import (
     BrandKit,
@@ -121,7 +122,8 @@ def store_rendered_card(
 ) -> Asset:
     """Save a rendered card's file (with its XMP) and its asset; audited."""
     relative, path = _target("card", "png")
-    rendered.save(path, made_by=f"elshi ({mission.slug})")
+    signing = signing_config() if rendered.ai_labelled else None  # only AI-made cards are signed
+    rendered.save(path, made_by=f"elshi ({mission.slug})", signing=signing)
     with transaction.atomic():
         asset = Asset.objects.create(
             mission=mission,
@@ -299,7 +301,7 @@ def do_generate_image(
     relative, path = _target("image", "png")
     original = relative[:-4] + "-original.png"  # never served: not an asset file
     generated.image.save(Path(settings.MEDIA_ROOT) / original)
-    generated.save(path, language, alt)
+    generated.save(path, language, alt, signing=signing_config())  # signed when a certificate is installed
     with transaction.atomic():
         asset = Asset.objects.create(
             mission=mission,
@@ -335,7 +337,11 @@ def do_waive_label(asset: Asset, reason: str, *, acting_user: Actor) -> Asset:
     with Image.open(Path(settings.MEDIA_ROOT) / asset.spec["original"]) as source:
         generated = GeneratedImage(source.copy(), Provenance.from_dict(asset.provenance))
     generated.save(
-        Path(settings.MEDIA_ROOT) / asset.file, asset.spec.get("language", ""), asset.alt_text, waiver=waiver
+        Path(settings.MEDIA_ROOT) / asset.file,
+        asset.spec.get("language", ""),
+        asset.alt_text,
+        waiver=waiver,
+        signing=signing_config(),
     )
     with transaction.atomic():
         asset.spec = {**asset.spec, "label_waiver": {"removed_by": waiver.removed_by, "reason": reason}}

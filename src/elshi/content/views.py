@@ -26,8 +26,9 @@ from elshi.content.forms import (
     variant_initial,
 )
 from elshi.content.models import Campaign, Claim, Narrative, Post, PostState, Variant
+from elshi.content.tiktok_choices import creator_of
 from elshi.content.validation import check_post
-from elshi.missions.models import Channel
+from elshi.missions.models import Channel, Platform
 from elshi.missions.permissions import Perm, missions_with, require
 
 
@@ -232,8 +233,23 @@ def _composer_context(request: HttpRequest, post: Post) -> tuple[PostForm, Any]:
         channels=channels,
         initial={"mission": getattr(request, "mission", None)} if not post.pk else None,
     )
-    formset = VariantFormSet(request.POST or None, initial=variant_initial(post), prefix="v")
+    creators = [creator_of(c) for c in _tiktok_channels(request, post, channels)]
+    formset = VariantFormSet(
+        request.POST or None, initial=variant_initial(post), prefix="v", form_kwargs={"creators": creators}
+    )
     return form, formset
+
+
+def _tiktok_channels(request: HttpRequest, post: Post, channels: Any) -> list[Channel]:
+    """The TikTok channels whose creators a TikTok variant is chosen for: those ticked in the form,
+    else the post's, else those of the mission one composes for (a new post's first page)."""
+    tiktok = channels.filter(platform=Platform.TIKTOK)
+    if request.method == "POST":
+        return list(tiktok.filter(pk__in=[c for c in request.POST.getlist("channels") if c.isdigit()]))
+    if post.pk:
+        return list(tiktok.filter(pk__in=post.channels.values("pk")))
+    mission = getattr(request, "mission", None)
+    return list(tiktok.filter(mission=mission)) if mission is not None else []
 
 
 @login_required
@@ -309,6 +325,7 @@ def post_validate(request: HttpRequest) -> HttpResponse:
         text=request.POST.get(f"{prefix}-text", ""),
         link=request.POST.get(f"{prefix}-link", ""),
         media=form.cleaned_data.get("attachments", []) if hasattr(form, "cleaned_data") else [],
+        options=form.cleaned_data.get("options", {}) if hasattr(form, "cleaned_data") else {},
     )
     chosen = [int(c) for c in request.POST.getlist("claims") if c.isdigit()]
     linked = list(Claim.objects.filter(pk__in=chosen)) if "claims" in request.POST or post is None else None

@@ -108,8 +108,12 @@ def check_set_role(acting_user: Actor, mission: Mission, role: str) -> None:
             raise ValidationError(_("Only ministry administrators can appoint HQ administrators."))
 
 
-def do_set_role(user: Any, mission: Mission, role: str | None, *, acting_user: Actor) -> Membership | None:
-    """Give ``user`` ``role`` at ``mission``, replacing any role there; ``None`` removes it."""
+def do_set_role(
+    user: Any, mission: Mission, role: str | None, *, acting_user: Actor, actor_label: str | None = None
+) -> Membership | None:
+    """Give ``user`` ``role`` at ``mission``, replacing any role there; ``None`` removes it.
+
+    ``actor_label`` names a non-person actor in the audit trail (``sso``: the identity provider's groups)."""
     with transaction.atomic():
         current = Membership.objects.select_for_update().filter(user=user, mission=mission).first()
         old = current.role if current else None
@@ -130,7 +134,7 @@ def do_set_role(user: Any, mission: Mission, role: str | None, *, acting_user: A
                 user,
                 mission_slug=mission.slug,
                 changes={"role": [old, role]},
-                actor_label=_label(acting_user),
+                actor_label=actor_label or _label(acting_user),
             )
     return membership
 

@@ -12,6 +12,7 @@ from elshi.missions.models import SecurityPolicy
 from elshi.missions.permissions import Perm, holds_privileged_role, missions_with
 
 SESSION_KEY = "elshi_mission"
+ENROL_KEY = "elshi_must_enrol_2fa"  # set on accepting an invitation to a privileged role
 # Paths a person who still owes a second factor may reach.
 TWO_FACTOR_EXEMPT = (
     "/account/2fa/",
@@ -39,6 +40,11 @@ def second_factor_given(user: Any) -> bool:
     return bool(callable(is_verified) and is_verified())
 
 
+def _owes_enrolment(request: HttpRequest) -> bool:
+    """An invitation to a privileged role enrols a second factor before any page, whatever the policy."""
+    return bool(request.session.get(ENROL_KEY)) and not second_factor_given(request.user)
+
+
 class CurrentMissionMiddleware:
     """Sets ``request.mission`` (the mission being worked on) and ``request.user_missions``."""
 
@@ -62,6 +68,8 @@ class TwoFactorPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(TWO_FACTOR_EXEMPT) and needs_second_factor(request.user):
+        if not request.path.startswith(TWO_FACTOR_EXEMPT) and (
+            needs_second_factor(request.user) or _owes_enrolment(request)
+        ):
             return redirect("two_factor")
         return self.get_response(request)

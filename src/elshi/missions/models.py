@@ -144,7 +144,11 @@ class SecurityPolicy(models.Model):
 
     @classmethod
     def current(cls) -> SecurityPolicy:
-        policy, _created = cls.objects.get_or_create(pk=1)
+        # A new installation starts with the policy ELSHI_2FA_DEFAULT says (on unless turned off):
+        # secure by default; the field's own default only matters to rows made another way.
+        policy, _created = cls.objects.get_or_create(
+            pk=1, defaults={"require_2fa_for_privileged": getattr(settings, "ELSHI_2FA_DEFAULT", True)}
+        )
         return policy
 
 
@@ -253,3 +257,44 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join with a role at one mission; only the link's SHA-256 digest is kept."""
+
+    email = models.EmailField(_("e-mail"))
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} -> {self.role}@{self.mission.slug}"
+
+    def is_open(self, now: datetime) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+
+class Preference(models.Model):
+    """A person's own settings: the language of the e-mails elshi sends them."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

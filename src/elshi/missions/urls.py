@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from elshi.missions import account, audit_views, twofactor, views
+from elshi.missions import (
+    account,
+    audit_views,
+    passwords,
+    people_views,
+    person_views,
+    sso_views,
+    twofactor,
+    views,
+)
 
 urlpatterns = [
     path("account/", account.account, name="account"),
@@ -18,7 +27,32 @@ urlpatterns = [
     path("missions/<slug:slug>/", views.mission_detail, name="mission_detail"),
     path("missions/<slug:slug>/edit/", views.mission_edit, name="mission_edit"),
     path("missions/<slug:slug>/roles/", views.mission_role, name="mission_role"),
-    path("people/", views.people, name="people"),
+    path("people/", people_views.people_list, name="people"),
+    path("people/invite/", people_views.people_invite, name="people_invite"),
+    path("people/invitations/<int:pk>/resend/", people_views.invitation_resend, name="invitation_resend"),
+    path("people/invitations/<int:pk>/revoke/", people_views.invitation_revoke, name="invitation_revoke"),
+    path("people/<int:pk>/", person_views.person_detail, name="person_detail"),
+    path("people/<int:pk>/deactivate/", person_views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", person_views.person_reactivate, name="person_reactivate"),
+    path("people/<int:pk>/unlock/", person_views.person_unlock, name="person_unlock"),
+    path("invitation/<str:token>/", people_views.invitation_accept, name="invitation_accept"),
+    path("account/password/", passwords.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/done/", passwords.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/password/reset/", passwords.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/", passwords.PasswordResetDoneView.as_view(), name="password_reset_done"
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        passwords.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/", passwords.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
+    # Single sign-on (answers 404 unless ELSHI_OIDC_ISSUER is set); the names are mozilla-django-oidc's.
+    path("oidc/authenticate/", sso_views.SsoStart.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", sso_views.SsoCallback.as_view(), name="oidc_authentication_callback"),
     path("audit/", audit_views.audit_list, name="audit"),
     path("audit/verify/", audit_views.audit_verify, name="audit_verify"),
 ]

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +12,7 @@ from elshi.audit.models import AuditEvent
 from elshi.common.forms import flash_errors
 from elshi.missions import actions
 from elshi.missions.forms import MissionForm, RoleForm
-from elshi.missions.models import Membership, Mission, MissionKind, Role
+from elshi.missions.models import Mission, MissionKind
 from elshi.missions.permissions import Perm, has_perm, is_ministry_admin, missions_with, require
 
 SORTS = {"name": "name", "-name": "-name", "kind": "kind", "city": "city", "country": "host_country"}
@@ -102,36 +101,3 @@ def mission_role(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         flash_errors(request, form)
     return redirect("mission_detail", slug=slug)
-
-
-@login_required
-def people(request: HttpRequest) -> HttpResponse:
-    visible = missions_with(request.user, Perm.MANAGE)
-    if not visible.exists():
-        raise PermissionDenied("people")
-    memberships = Membership.objects.filter(mission__in=visible).select_related("user", "mission")
-    role = request.GET.get("role", "")
-    if role in Role.values:
-        memberships = memberships.filter(role=role)
-    mission = request.GET.get("mission", "")
-    if mission:
-        memberships = memberships.filter(mission__slug=mission)
-    page = Paginator(memberships.order_by("user__username", "mission__name"), 50).get_page(
-        request.GET.get("page")
-    )
-    users_without_role = None
-    if is_ministry_admin(request.user):
-        users_without_role = get_user_model().objects.filter(memberships__isnull=True, is_superuser=False)
-    return render(
-        request,
-        "missions/people.html",
-        {
-            "page": page,
-            "roles": Role.choices,
-            "role": role,
-            "mission": mission,
-            "missions": visible,
-            "users_without_role": users_without_role,
-            "active": "people",
-        },
-    )

@@ -19,6 +19,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 
 from django.conf import settings
@@ -49,6 +50,11 @@ def lease_until(now: dt.datetime) -> dt.datetime:
     return now + lease_length()
 
 
+def _interval() -> float:
+    """Seconds between beats: three to a lease."""
+    return lease_length().total_seconds() / 3
+
+
 class Heartbeat:
     """The held leases of this process and the thread that extends them; it runs only while at
     least one send is held, and stops by itself when none is."""
@@ -58,11 +64,17 @@ class Heartbeat:
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._thread: threading.Thread | None = None
+        self._interval = float("inf")  # what the beat is waiting out, seconds
 
     def hold(self, ids: list[int]) -> None:
+        # A new claim's lease is fresh: the next beat, a third of a lease away at most, extends it.
+        # The beat is woken only when leases got shorter than the one it is waiting out; waking it
+        # for every send made one UPDATE of every held lease per send started, back to back
+        # (measured: the write lock's busiest user in the benchmark).
         with self._lock:
             self._held.update(ids)
-            self._wake.notify()  # a beat that was waiting out a longer lease waits afresh
+            if _interval() < self._interval:
+                self._wake.notify()
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="elshi-lease", daemon=True)
                 self._thread.start()
@@ -88,12 +100,18 @@ class Heartbeat:
 
     def _run(self) -> None:
         try:
+            last = time.monotonic()
             while True:
                 with self._lock:
                     if not self._held:
                         self._thread = None
                         return
-                    self._wake.wait(lease_length().total_seconds() / 3)
+                    self._interval = _interval()
+                    wait = last + self._interval - time.monotonic()
+                    if wait > 0:
+                        self._wake.wait(wait)
+                        continue  # the time has come, or leases got shorter: look again
+                last = time.monotonic()
                 try:
                     self.beat()
                 except Exception:  # noqa: BLE001 - try again next beat; the lease has two more in hand

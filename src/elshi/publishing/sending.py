@@ -44,11 +44,13 @@ from elshi.connectors.ratelimit import RateLimitTracker
 from elshi.content.models import PostState
 from elshi.missions.models import Channel, ChannelStatus
 from elshi.publishing.accounts import http_client, publisher_for, store_token
-from elshi.publishing.claiming import claim_one, store_published
+from elshi.publishing.claiming import claim_one
+from elshi.publishing.confirming import store_published
 from elshi.publishing.lease import heartbeat
 from elshi.publishing.limits import channel_health, held_until, hold_channel, hold_reason, observe_limits
 from elshi.publishing.message import cleared_digest, delivery_key, message_for
 from elshi.publishing.models import Delivery, DeliveryState
+from elshi.publishing.pending import settle_result
 from elshi.publishing.resend import ambiguous, resend_safe
 from elshi.publishing.states import SYSTEM, Event, target, transition
 
@@ -207,6 +209,10 @@ def _send_held(delivery: Delivery, client: httpx.Client | None, now: dt.datetime
         ):
             store_token(channel, publisher.token)
             channel.save(update_fields=["token_encrypted", "token_expires_at"])
+    if result.pending or not result.remote_id:
+        # Taken but not yet a post (TikTok's publish id), or a post with no public id.
+        channel_health(channel, ChannelStatus.OK)
+        return settle_result(delivery, result, now)
     record(delivery, result.remote_id[:300], (result.url or "")[:500], now)
     channel_health(channel, ChannelStatus.OK)
     return DeliveryState.PUBLISHED

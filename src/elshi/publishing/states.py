@@ -68,6 +68,7 @@ class Event(StrEnum):
     MARK_PUBLISHED = "mark_published"  # a person found it on the platform
     SEND_AGAIN = "send_again"  # a person found nothing on the platform
     RESTORE_HOLD = "restore_hold"  # a backup was restored: it may have gone out since, a person checks
+    AWAIT_PLATFORM = "await_platform"  # the platform took it and is still processing it (TikTok)
 
 
 TRANSITIONS: dict[tuple[DeliveryState, Event], DeliveryState] = {
@@ -100,6 +101,8 @@ TRANSITIONS: dict[tuple[DeliveryState, Event], DeliveryState] = {
     (S.SCHEDULED, Event.RESTORE_HOLD): S.UNCONFIRMED,
     (S.FAILED_RETRYABLE, Event.RESTORE_HOLD): S.UNCONFIRMED,
     (S.PUBLISHING, Event.RESTORE_HOLD): S.UNCONFIRMED,
+    # Still 'publishing', its lease handed from the sender to the platform (publishing.pending).
+    (S.PUBLISHING, Event.AWAIT_PLATFORM): S.PUBLISHING,
 }
 
 

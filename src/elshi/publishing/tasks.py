@@ -14,6 +14,7 @@ from elshi.publishing.dispatcher import dispatch, lead_time, warm_up
 from elshi.publishing.lease import lease_length
 from elshi.publishing.metrics import collect_due
 from elshi.publishing.models import CLAIMABLE, Delivery, DeliveryState
+from elshi.publishing.pending import PENDING, resolve_pending
 from elshi.publishing.resend import facts_of, resend_safe
 from elshi.publishing.sending import send
 from elshi.publishing.states import SYSTEM, Event, transition
@@ -81,7 +82,11 @@ def sweep_deliveries() -> dict[str, int]:
     # Claims from before leases existed have none: they lapse one lease after their claim.
     lapsed = Q(lease_until__lt=now) | Q(lease_until__isnull=True, claimed_at__lt=now - lease_length())
     settled = 0
-    for delivery in Delivery.objects.filter(lapsed, state=DeliveryState.PUBLISHING).select_related("channel"):
+    # Leases handed to the platform (publishing.pending) are settled by resolve_pending_posts.
+    publishing = Delivery.objects.filter(lapsed, state=DeliveryState.PUBLISHING).exclude(
+        lease_owner__startswith=PENDING
+    )
+    for delivery in publishing.select_related("channel"):
         # The attempt may have reached the platform: re-sent with the same key only while the
         # platform still deduplicates on it, counted from the first attempt that may have landed.
         since = delivery.unsure_since or delivery.claimed_at or now
@@ -106,6 +111,15 @@ def sweep_deliveries() -> dict[str, int]:
         if moved and resend:
             send_delivery(delivery.pk)
     return {"due": due, "settled": settled}
+
+
+@db_periodic_task(crontab(minute="*"))
+def resolve_pending_posts() -> dict[str, int]:
+    """Every minute: ask the platform about posts it took but was still processing (TikTok)."""
+    outcomes = resolve_pending()
+    if outcomes:
+        log.info("pending posts: %s", outcomes)
+    return outcomes
 
 
 @db_periodic_task(crontab(minute="*/10"))

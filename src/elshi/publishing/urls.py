@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from elshi.publishing import calendar, ics, oauth_pages, oauth_views, views
+from elshi.publishing import calendar, ics, media, oauth_pages, oauth_views, views
 
 urlpatterns = [
     path("tell/posts/<int:pk>/reschedule/", calendar.reschedule, name="post_reschedule"),
@@ -19,4 +19,5 @@ urlpatterns = [
     path("publish/calendar/links/", ics.create_link, name="calendar_link_create"),
     path("publish/calendar/links/<int:pk>/revoke/", ics.revoke_link, name="calendar_link_revoke"),
     path("ical/<str:token>.ics", ics.ics_feed, name="ics_feed"),
+    path("public/media/<str:token>/<str:name>", media.public_media, name="public_media"),
 ]

@@ -19,6 +19,7 @@ from elshi.audit.log import record
 from elshi.common.redirects import safe_next
 from elshi.connectors import Token
 from elshi.connectors.catalog import CATALOG
+from elshi.connectors.versions import version_status
 from elshi.missions import actions as mission_actions
 from elshi.missions.models import Channel, ChannelStatus
 from elshi.missions.permissions import Perm, has_perm, missions_with, require
@@ -122,6 +123,7 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = account_of(channel)
     stored = {"secrets": sorted(account.secrets), "token": account.token is not None}
     recent = channel.deliveries.select_related("post").order_by("-due_at")[:20]
+    info = CATALOG.get(channel.platform)
     page = render(
         request,
         "publishing/channel.html",
@@ -130,7 +132,8 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "stored": stored,
             "recent": recent,
-            "info": CATALOG.get(channel.platform),
+            "info": info,
+            "api_version": version_status(info.api if info else None, channel.settings),
             "oauth": {"callback": oauth_views.callback_uri(request)}
             if channel.platform in oauth_views.OAUTH_PLATFORMS
             else None,
@@ -149,6 +152,7 @@ def _save_connection(request: HttpRequest, channel: Channel, form: ConnectForm) 
         **channel.settings,
         **{n: data[f"setting_{n}"] for n in form.setting_names if data.get(f"setting_{n}")},
     }
+    channel.settings = form.settings_with_version(channel.settings)
     channel.sandbox = data["sandbox"]
     set_credentials(
         channel,

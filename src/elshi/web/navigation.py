@@ -183,6 +183,13 @@ CAPABILITIES: tuple[Capability, ...] = (
                 _("Computed from the missions' publishing."),
                 url_name="scorecards",
             ),
+            Page(
+                "skills",
+                _("Digital skills"),
+                _("The playbook in Kazakh, Russian and English, its checks, and who needs help."),
+                _("Shipped with elshi; HQ editors adapt chapters."),
+                url_name="skills",
+            ),
         ),
     ),
     Capability(

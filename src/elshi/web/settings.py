@@ -12,6 +12,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from elshi.analysis.profile import DEFAULT_PROFILE
+from elshi.missions import sso_config
 from elshi.missions.client_address import parse_networks
 from elshi.web import csp_policy, env
 
@@ -28,6 +29,16 @@ ELSHI_HTTPS = env.envbool("ELSHI_HTTPS", False)
 # The TLS proxies in front of elshi (addresses or CIDRs): only their X-Forwarded-For is believed,
 # so lockouts and rate limits count the real client. Checked here so a typo fails at start-up.
 ELSHI_TRUSTED_PROXIES = env.envlist("ELSHI_TRUSTED_PROXIES", [])
+# The address at which the platforms can reach elshi (https://elshi.example.org): Instagram and Threads
+# fetch media from it, through signed links that expire (elshi.publishing.media). Unset: none can.
+ELSHI_PUBLIC_URL = env.envstr("ELSHI_PUBLIC_URL").rstrip("/")
+if ELSHI_PUBLIC_URL and not ELSHI_PUBLIC_URL.startswith(("https://", "http://")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"ELSHI_PUBLIC_URL must start with https:// (got {ELSHI_PUBLIC_URL!r})")
+# Whether a new installation requires TOTP for the privileged roles (admin, approver, hq_editor) until
+# an administrator changes the security policy: on by default; the demo turns it off and says so.
+ELSHI_2FA_DEFAULT = env.envbool("ELSHI_2FA_DEFAULT", True)
 parse_networks(ELSHI_TRUSTED_PROXIES)
 
 INSTALLED_APPS = [
@@ -54,6 +65,7 @@ INSTALLED_APPS = [
     "elshi.monitoring",
     "elshi.reports",
     "elshi.engagements",
+    "elshi.skills",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +240,13 @@ CONTENT_SECURITY_POLICY = csp_policy.POLICY  # elshi.web.csp_policy says why eac
 # Calendar (ICS) subscription links stop working this many days after they are made (issue 17).
 ELSHI_CALENDAR_LINK_DAYS = env.envint("ELSHI_CALENDAR_LINK_DAYS", 180, minimum=1)
 
+# People (issue 18): an invitation link works this long; the site's address for links in e-mails sent
+# from the command line (pages use the request's own address).
+ELSHI_INVITATION_HOURS = env.envint("ELSHI_INVITATION_HOURS", 72, minimum=1)
+ELSHI_SITE_URL = env.envstr("ELSHI_SITE_URL").rstrip("/")
+# A password-reset link works for one hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -251,6 +270,7 @@ LOGGING = {
 # ELSHI_PUBLISH_STUCK_SECONDS (an age alone, which took over slow sends) is no longer read.
 ELSHI_PUBLISH_GRACE_SECONDS = env.envint("ELSHI_PUBLISH_GRACE_SECONDS", 7200, minimum=60)
 ELSHI_PUBLISH_LEASE_SECONDS = env.envint("ELSHI_PUBLISH_LEASE_SECONDS", 60, minimum=1)
+ELSHI_PUBLISH_PENDING_SECONDS = env.envint("ELSHI_PUBLISH_PENDING_SECONDS", 7200, minimum=60)
 ELSHI_PUBLISH_TIMEOUT = env.envint("ELSHI_PUBLISH_TIMEOUT", 30, minimum=1)
 ELSHI_PUBLISH_CONCURRENCY = env.envint("ELSHI_PUBLISH_CONCURRENCY", 128, minimum=1)
 # Processes that send at once when deliveries fall due (the dispatcher and its helpers, which start
@@ -303,3 +323,46 @@ ELSHI_CAPABILITIES = [
     ("measure", _("Measure")),
     ("engage", _("Engage")),
 ]
+
+# --- Single sign-on (OIDC; issue 18, elshi.missions.sso) ----------------------------------------------
+# The provider's issuer URL (its discovery document lives under it), the client elshi is registered as,
+# and its secret (from the environment only; never stored in the database). Unset issuer: no SSO.
+ELSHI_OIDC_ISSUER = env.envstr("ELSHI_OIDC_ISSUER").rstrip("/")
+ELSHI_OIDC_CLIENT_ID = env.envstr("ELSHI_OIDC_CLIENT_ID")
+ELSHI_OIDC_CLIENT_SECRET = env.envstr("ELSHI_OIDC_CLIENT_SECRET")
+ELSHI_OIDC_PROVIDER_NAME = env.envstr("ELSHI_OIDC_PROVIDER_NAME")  # the button's "Sign in with …"
+ELSHI_OIDC_SCOPES = env.envstr("ELSHI_OIDC_SCOPES", "openid email profile")
+ELSHI_OIDC_GROUPS_CLAIM = env.envstr("ELSHI_OIDC_GROUPS_CLAIM", "groups")
+ELSHI_OIDC_GROUP_MAP = sso_config.parse_group_map(env.envstr("ELSHI_OIDC_GROUP_MAP"))
+ELSHI_OIDC_CREATE_USERS = env.envbool("ELSHI_OIDC_CREATE_USERS", False)
+ELSHI_OIDC_TRUST_MFA = env.envbool("ELSHI_OIDC_TRUST_MFA", False)
+# Off: the password form is gone and its POSTs refused. The command line is untouched (`elshi user …`
+# needs no login); README, "Single sign-on", says how an operator gets in when the provider is down.
+ELSHI_LOCAL_LOGIN = env.envbool("ELSHI_LOCAL_LOGIN", True)
+if ELSHI_OIDC_ISSUER and not (ELSHI_OIDC_CLIENT_ID and ELSHI_OIDC_CLIENT_SECRET):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("ELSHI_OIDC_ISSUER needs ELSHI_OIDC_CLIENT_ID and ELSHI_OIDC_CLIENT_SECRET")
+if not ELSHI_LOCAL_LOGIN and not ELSHI_OIDC_ISSUER:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("ELSHI_LOCAL_LOGIN=0 needs ELSHI_OIDC_ISSUER, or nobody can log in")
+AUTHENTICATION_BACKENDS.append("elshi.missions.sso_backend.ElshiOIDCBackend")
+# Right after django-otp's: a provider's trusted MFA then counts wherever django-otp's verification does.
+_after_otp = MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1
+MIDDLEWARE.insert(_after_otp, "elshi.missions.sso_views.ProviderFactorMiddleware")
+# mozilla-django-oidc's own settings (its backend and views read them); endpoints come from discovery.
+OIDC_RP_CLIENT_ID = ELSHI_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = ELSHI_OIDC_CLIENT_SECRET
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = ELSHI_OIDC_SCOPES
+OIDC_USE_PKCE = True  # S256 by default; the library keeps the verifier in the session beside state and nonce
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"  # where the refusal message is shown
+# django-axes counts failed logins per username and address; a callback carries no username, so every
+# refused sign-on from one office's address would share one counter and lock the whole office out of
+# SSO after five. The provider does the password checking there: each callback counts on its own.
+AXES_USERNAME_CALLABLE = "elshi.missions.sso_config.axes_username"
+# --- end of single sign-on ----------------------------------------------------------------------------

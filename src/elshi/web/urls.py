@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from elshi.missions import sso_views
 from elshi.web import views
 from elshi.web.api import api
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", sso_views.login, name="login"),  # the password form and/or single sign-on
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", include("elshi.monitoring.urls")),
     path("measure/", include("elshi.reports.urls")),
     path("engage/", include("elshi.engagements.urls")),
+    path("skills/", include("elshi.skills.urls")),
     path("m/", include("elshi.engagements.public_urls")),
     path("<slug:key>/", views.capability, name="capability"),
 ]

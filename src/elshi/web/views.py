@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from elshi.missions.models import Installation
 from elshi.web.demo import demo_progress
+from elshi.web.home import home_context
 from elshi.web.navigation import BY_KEY
 
 
@@ -34,7 +35,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"demo_progress": demo_progress()})
+    return render(request, "web/home.html", {"demo_progress": demo_progress(), **home_context(request)})
 
 
 @login_required

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -14,12 +16,15 @@ from ..protocol import BasePublisher
 from ..text import PlatformRules, facet_json, find_facets
 from ..types import Account, Delivery, Media, Message, Metrics, Published, Token
 from .tid import delivery_rkey
+from .video import VIDEO_SERVICE, VIDEO_SERVICE_DID, VideoUpload, video_embed
 from .xrpc import XrpcError, call, create_session, jwt_claims, refresh_session
 
 __all__ = ["POST_COLLECTION", "BlueskyPublisher"]
 
 POST_COLLECTION = "app.bsky.feed.post"
 _SESSION_MARGIN = timedelta(minutes=5)
+# The embed's own limit (app.bsky.embed.video: maxGraphemes 1000), tighter than images' alt text.
+VIDEO_ALT_MAX = 1000
 
 
 def _iso(moment: datetime) -> str:
@@ -27,8 +32,9 @@ def _iso(moment: datetime) -> str:
 
 
 class BlueskyPublisher(BasePublisher):
-    """Settings: ``handle``, optional ``service`` (the PDS, default bsky.social) and ``appview`` (for
-    metrics). Secret: ``app_password``. ``token`` holds the session; its ``scope`` holds the DID."""
+    """Settings: ``handle``, optional ``service`` (the PDS, default bsky.social), ``appview`` (for
+    metrics) and ``video_service`` with its ``video_service_did`` (default Bluesky's). Secret:
+    ``app_password``. ``token`` holds the session; its ``scope`` holds the DID."""
 
     # Idempotent: a record is created under an rkey derived from the delivery, never twice.
     facts: ClassVar[PlatformFacts] = PlatformFacts(
@@ -47,14 +53,35 @@ class BlueskyPublisher(BasePublisher):
             max_media=4,
             alt_text_max=2000,
             max_image_bytes=1_000_000,
-            video_mime_types=(),
+            # One video a post, processed by the video service (which takes these and stores MP4),
+            # up to 100 MB and three minutes since March 2025; daily counts come from getUploadLimits.
+            video_mime_types=("video/mp4", "video/mpeg", "video/webm", "video/quicktime"),
+            max_video_bytes=100_000_000,
+            max_videos=1,
+            max_video_seconds=180,
         ),
     )
 
-    def __init__(self, client: httpx.Client, account: Account) -> None:
+    def __init__(
+        self, client: httpx.Client, account: Account, *, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         super().__init__(client, account)
         self.service = account.settings.get("service") or "https://bsky.social"
         self.appview = account.settings.get("appview") or "https://public.api.bsky.app"
+        self.video_service = account.settings.get("video_service") or VIDEO_SERVICE
+        self.video_service_did = account.settings.get("video_service_did") or VIDEO_SERVICE_DID
+        self.sleep = sleep
+
+    def validate(self, message: Message) -> list[str]:
+        problems = super().validate(message)
+        for position, item in enumerate(message.media, start=1):
+            if item.kind != "video":
+                continue
+            if not item.alt_text.strip():
+                problems.append(f"bluesky: video {position} needs alt text")
+            elif len(item.alt_text) > VIDEO_ALT_MAX:
+                problems.append(f"bluesky: alt text of video {position} is over {VIDEO_ALT_MAX} characters")
+        return problems
 
     # -- session ---------------------------------------------------------------------------------
     def _login(self) -> Token:
@@ -132,6 +159,18 @@ class BlueskyPublisher(BasePublisher):
             image["aspectRatio"] = {"width": media.width, "height": media.height}
         return image
 
+    def upload_video(self, media: Media) -> JSONObject:
+        upload = VideoUpload(
+            self.client,
+            self._xrpc,
+            pds=self.service,
+            did=self.did,
+            service=self.video_service,
+            service_did=self.video_service_did,
+            sleep=self.sleep,
+        )
+        return upload.upload(media)
+
     def record(self, message: Message, created_at: datetime) -> JSONObject:
         record: JSONObject = {"$type": POST_COLLECTION, "text": message.text, "createdAt": _iso(created_at)}
         facets = self.facets(message.text)
@@ -139,7 +178,10 @@ class BlueskyPublisher(BasePublisher):
             record["facets"] = facets
         if message.language:
             record["langs"] = [message.language]
-        if message.media:
+        videos = [m for m in message.media if m.kind == "video"]
+        if videos:
+            record["embed"] = video_embed(videos[0], self.upload_video(videos[0]))
+        elif message.media:
             record["embed"] = {
                 "$type": "app.bsky.embed.images",
                 "images": [self.upload(m) for m in message.media],

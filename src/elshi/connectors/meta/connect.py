@@ -17,7 +17,7 @@ from .._http import as_object
 from ..errors import Rejected
 from ..oauth import parse_token
 from ..types import Token
-from .graph import FACEBOOK, THREADS, GraphClient
+from .graph import FACEBOOK, GRAPH_VERSIONS, THREADS, GraphClient
 
 __all__ = [
     "FACEBOOK_SCOPES",
@@ -57,7 +57,7 @@ def facebook_authorize_url(*, app_id: str, redirect_uri: str, state: str) -> str
         "response_type": "code",
         "scope": ",".join(FACEBOOK_SCOPES),
     }
-    return f"https://www.facebook.com/v24.0/dialog/oauth?{urlencode(query)}"
+    return f"https://www.facebook.com/{GRAPH_VERSIONS.default}/dialog/oauth?{urlencode(query)}"
 
 
 def _token_call(client: httpx.Client, url: str, params: dict[str, str], platform: str) -> Token:

@@ -16,7 +16,7 @@ from ..facts import PlatformFacts
 from ..protocol import BasePublisher
 from ..text import PlatformRules
 from ..types import Account, Delivery, Media, Metrics, Published
-from .graph import FACEBOOK, FACEBOOK_VIDEO, META_APP, GraphClient
+from .graph import GRAPH_VERSIONS, META_APP, GraphClient, graph_base
 
 __all__ = ["FacebookPagePublisher"]
 
@@ -36,7 +36,17 @@ class FacebookPagePublisher(BasePublisher):
         settings=("page_id",),
         optional_secrets=META_APP,
         token=True,
-        rules=PlatformRules("facebook", 63206, max_media=10),
+        api=GRAPH_VERSIONS,  # a channel may pin another Graph version (api_version)
+        # Page photos up to 4 MB; a video sent in one request (not resumable) up to 1 GB. elshi uploads
+        # the bytes it holds, so Facebook needs no public address.
+        rules=PlatformRules(
+            "facebook",
+            63206,
+            max_media=10,
+            max_image_bytes=4 * 1024 * 1024,
+            video_mime_types=("video/mp4", "video/quicktime"),
+            max_video_bytes=1024 * 1024 * 1024,
+        ),
     )
 
     def __init__(
@@ -48,7 +58,13 @@ class FacebookPagePublisher(BasePublisher):
 
     @property
     def graph(self) -> GraphClient:
-        return GraphClient(self.client, FACEBOOK, self.account.access_token(), "facebook", self.sleep)
+        return GraphClient(
+            self.client,
+            graph_base("graph.facebook.com", self.account.settings),
+            self.account.access_token(),
+            "facebook",
+            self.sleep,
+        )
 
     def _photo(self, media: Media, *, caption: str | None, published: bool) -> str:
         data = {"published": "true" if published else "false"}
@@ -56,11 +72,13 @@ class FacebookPagePublisher(BasePublisher):
             data["caption"] = caption
         if media.alt_text:
             data["alt_text_custom"] = media.alt_text
+        # Bytes held are uploaded (``source``): a URL would make Facebook fetch it, and elshi's own
+        # files are reachable only through a signed public link, if at all.
         files = None
-        if media.url:
-            data["url"] = media.url
+        if media.data is not None:
+            files = {"source": (media.filename, media.data, media.mime_type)}
         else:
-            files = {"source": (media.filename, media.require_data(), media.mime_type)}
+            data["url"] = media.require_url()
         body = self.graph.post(f"{self.page_id}/photos", data, files)
         photo_id = body.get("post_id") if published else body.get("id")
         if not isinstance(photo_id, str):
@@ -94,16 +112,25 @@ class FacebookPagePublisher(BasePublisher):
         return Published(remote_id=post_id, url=f"https://www.facebook.com/{post_id}")
 
     def _video(self, media: Media, description: str, title: str | None) -> Published:
-        """Non-resumable upload (files up to 1 GB): by URL when the media has one, else as bytes."""
+        """Non-resumable upload: the bytes when held (``source``), else ``file_url`` for Facebook to
+        fetch. One request carries files up to 1 GB, which the rules declare as the cap, so a larger
+        video is refused when composed; the resumable upload (``upload_phase`` start, transfer of
+        ``video_file_chunk`` at each ``start_offset``, finish) would lift it and is not built."""
         data = {"description": description}
         if title:
             data["title"] = title
         files = None
-        if media.url:
-            data["file_url"] = media.url
+        if media.data is not None:
+            files = {"source": (media.filename, media.data, media.mime_type)}
         else:
-            files = {"source": (media.filename, media.require_data(), media.mime_type)}
-        video = GraphClient(self.client, FACEBOOK_VIDEO, self.account.access_token(), "facebook", self.sleep)
+            data["file_url"] = media.require_url()
+        video = GraphClient(
+            self.client,
+            graph_base("graph-video.facebook.com", self.account.settings),
+            self.account.access_token(),
+            "facebook",
+            self.sleep,
+        )
         video_id = video.post(f"{self.page_id}/videos", data, files).get("id")
         if not isinstance(video_id, str):
             raise OutcomeUnknown("facebook: video accepted without an id")

@@ -7,28 +7,55 @@ URLs and any log that records them.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 import httpx
 
 from .._http import JsonApi, JSONObject, as_object
 from ..errors import AuthError, ConnectorError, NotSent, OutcomeUnknown, RateLimited, Rejected
+from ..versions import ApiVersions
 
 __all__ = [
     "FACEBOOK",
     "FACEBOOK_VIDEO",
+    "GRAPH_VERSIONS",
     "INSTAGRAM",
     "META_APP",
     "THREADS",
     "GraphClient",
+    "graph_base",
     "graph_error",
     "publish_container",
     "quota",
 ]
 
-FACEBOOK = "https://graph.facebook.com/v24.0"
-FACEBOOK_VIDEO = "https://graph-video.facebook.com/v24.0"  # video uploads have their own host
+# Meta's Graph API version table (developers.facebook.com/docs/graph-api/changelog/versions), read
+# on 2026-12-03: v25.0 is the newest version with a published expiry (29 July 2028); v26.0 (released
+# 29 July 2026) has none yet. The 10 November 2026 expiry of v24.0 is the Marketing API's table;
+# Graph API v24.0 is served until 18 February 2028.
+GRAPH_VERSIONS = ApiVersions(
+    default="v25.0",
+    pattern=r"v\d{2}\.0",
+    example="v25.0",
+    sunsets=(
+        ("v21.0", date(2027, 1, 21)),
+        ("v22.0", date(2027, 5, 20)),
+        ("v23.0", date(2027, 10, 8)),
+        ("v24.0", date(2028, 2, 18)),
+        ("v25.0", date(2028, 7, 29)),
+    ),
+)
+
+
+def graph_base(host: str, settings: Mapping[str, str]) -> str:
+    """The versioned base URL on ``host`` for a channel: its pinned ``api_version`` or the default."""
+    return f"https://{host}/{GRAPH_VERSIONS.effective(settings)}"
+
+
+FACEBOOK = graph_base("graph.facebook.com", {})
+FACEBOOK_VIDEO = graph_base("graph-video.facebook.com", {})  # video uploads have their own host
 INSTAGRAM = FACEBOOK  # Instagram API with Facebook Login lives on the same host
 THREADS = "https://graph.threads.net/v1.0"
 # The ministry's Meta app, which a channel may hold to connect through Facebook Login (or Threads'

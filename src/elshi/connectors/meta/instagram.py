@@ -1,6 +1,7 @@
 """Instagram (professional account via Facebook Login): container, wait, then publish.
 
-Instagram fetches media from a public URL, so every item needs ``Media.url``. Before publishing we read
+Instagram fetches media from a public URL, so every item needs ``Media.url`` (for elshi's own files,
+the signed link of :mod:`elshi.publishing.media` under ``ELSHI_PUBLIC_URL``). Before publishing we read
 ``content_publishing_limit`` and refuse early when the day's quota is used up.
 """
 
@@ -20,7 +21,7 @@ from ..oauth import parse_token
 from ..protocol import BasePublisher
 from ..text import PlatformRules
 from ..types import Account, Delivery, Media, Message, Metrics, Published, Token
-from .graph import INSTAGRAM, META_APP, GraphClient, permalink, publish_container, quota
+from .graph import GRAPH_VERSIONS, META_APP, GraphClient, graph_base, permalink, publish_container, quota
 
 __all__ = ["InstagramPublisher"]
 
@@ -39,14 +40,24 @@ class InstagramPublisher(BasePublisher):
         settings=("ig_user_id",),
         optional_secrets=META_APP,
         token=True,
+        api=GRAPH_VERSIONS,  # a channel may pin another Graph version (api_version)
         rules=PlatformRules(
             "instagram",
             2200,
             max_media=10,
             media_required=True,
+            # Meta's content-publishing reference (images, reels), checked 2026-12: JPEG up to 8 MB;
+            # reels MOV/MP4, H.264 or HEVC with AAC, 3 s to 15 min, up to 300 MB, ratio 0.01:1 to 10:1.
             image_mime_types=("image/jpeg",),
+            max_image_bytes=8 * 1024 * 1024,
             video_mime_types=("video/mp4", "video/quicktime"),
+            max_video_bytes=300 * 1024 * 1024,
+            max_video_seconds=15 * 60,
+            min_video_seconds=3,
+            video_codecs=("h264", "hevc"),
+            video_aspect=(0.01, 10.0),
             mix_images_and_video=True,
+            media_from_url=True,
         ),
     )
 
@@ -60,7 +71,8 @@ class InstagramPublisher(BasePublisher):
     @property
     def graph(self) -> GraphClient:
         token = self.token.access_token if self.token else self.account.access_token()
-        base = self.account.settings.get("api_base") or INSTAGRAM
+        settings = self.account.settings
+        base = settings.get("api_base") or graph_base("graph.facebook.com", settings)
         return GraphClient(self.client, base, token, "instagram", self.sleep)
 
     def refresh_if_needed(self, now: datetime) -> Token | None:
@@ -80,7 +92,8 @@ class InstagramPublisher(BasePublisher):
     def _container(self, media: Media, *, caption: str | None, carousel_item: bool) -> str:
         data: dict[str, str] = {}
         if media.kind == "video":
-            data.update(media_type="REELS", video_url=media.require_url())
+            # A video on its own is a reel; inside a carousel Meta wants VIDEO (REELS is refused there).
+            data.update(media_type="VIDEO" if carousel_item else "REELS", video_url=media.require_url())
         else:
             data["image_url"] = media.require_url()
             if media.alt_text:

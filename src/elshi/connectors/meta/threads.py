@@ -37,7 +37,23 @@ class ThreadsPublisher(BasePublisher):
         settings=("threads_user_id",),
         optional_secrets=META_APP,
         token=True,
-        rules=PlatformRules("threads", 500, counting="threads", max_media=20, mix_images_and_video=True),
+        # Threads' media specifications, checked 2026-12: JPEG or PNG up to 8 MB; MOV/MP4, H.264 or
+        # HEVC with AAC, up to 5 minutes and 1 GB, ratio 0.01:1 to 10:1; fetched from a public URL.
+        rules=PlatformRules(
+            "threads",
+            500,
+            counting="threads",
+            max_media=20,
+            mix_images_and_video=True,
+            image_mime_types=("image/jpeg", "image/png"),
+            max_image_bytes=8 * 1024 * 1024,
+            video_mime_types=("video/mp4", "video/quicktime"),
+            max_video_bytes=1024 * 1024 * 1024,
+            max_video_seconds=300,
+            video_codecs=("h264", "hevc"),
+            video_aspect=(0.01, 10.0),
+            media_from_url=True,
+        ),
         oauth=OAuthProvider(
             "https://threads.net/oauth/authorize",
             "https://graph.threads.net/oauth/access_token",

@@ -43,6 +43,8 @@ class TelegramPublisher(BasePublisher):
             caption_max_length=1024,
             max_media=10,
             max_image_bytes=10 * 1024 * 1024,
+            # "Bots can currently send video files of up to 50 MB" (Bot API, sendVideo).
+            max_video_bytes=50 * 1024 * 1024,
             mix_images_and_video=True,
         ),
     )

@@ -52,6 +52,13 @@ class PlatformRules:
     title_max_length: int | None = None
     mix_images_and_video: bool = False
     max_videos: int | None = None
+    # Media fitting (elshi.creative.fitting): platforms that fetch media from a public address rather
+    # than take an upload, and what their videos must be (seconds, codecs, width/height ratio range).
+    media_from_url: bool = False
+    max_video_seconds: float | None = None
+    min_video_seconds: float | None = None
+    video_codecs: tuple[str, ...] = ()
+    video_aspect: tuple[float, float] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict, for storing a channel's limits as the platform published them."""

@@ -1,4 +1,10 @@
-"""TikTok Content Posting API: direct post of one video (FILE_UPLOAD in chunks), then status polling."""
+"""TikTok Content Posting API: direct post of one video (FILE_UPLOAD in chunks) or of photos
+(``content/init/``, PULL_FROM_URL), as the person chose it (:mod:`.choices`), then status polling.
+
+Publishing is asynchronous at TikTok: ``init`` answers a *publish id*, not a post. A few polls of
+``status/fetch/`` follow; if TikTok is still processing, the result is ``pending`` with the publish
+id, and the app resolves it later (:meth:`TikTokPublisher.resolve`) until ``PUBLISH_COMPLETE`` gives
+the post id or ``FAILED`` gives the reason."""
 
 from __future__ import annotations
 
@@ -13,9 +19,10 @@ from ..errors import AuthError, ConnectorError, NotSent, RateLimited, Rejected
 from ..facts import OAuthProvider, PlatformFacts
 from ..protocol import BasePublisher
 from ..text import PlatformRules
-from ..types import Account, Delivery, Metrics, Published
+from ..types import Account, Delivery, Message, Metrics, Published
+from .choices import CreatorInfo, choice_problems, post_info
 
-__all__ = ["API", "CHUNK_BYTES", "TikTokPublisher", "chunk_spans"]
+__all__ = ["API", "CHUNK_BYTES", "TikTokPublisher", "chunk_spans", "post_id_of"]
 
 API = "https://open.tiktokapis.com/v2"
 CHUNK_BYTES = 10 * 1024 * 1024  # between TikTok's 5 MB and 64 MB
@@ -60,9 +67,17 @@ def chunk_spans(size: int, chunk: int = CHUNK_BYTES) -> tuple[int, list[tuple[in
     return chunk, spans
 
 
+def post_id_of(status: JSONObject) -> str | None:
+    """The public post id of a complete post; TikTok's field is spelt ``publicaly_available_post_id``
+    (sic) and holds a list of numbers, empty until the post is public."""
+    ids = status.get("publicaly_available_post_id") or status.get("publicly_available_post_id")
+    return str(ids[0]) if isinstance(ids, list) and ids else None
+
+
 class TikTokPublisher(BasePublisher):
-    """Settings: optional ``privacy_level`` (else the most public the creator allows). Secrets:
-    ``client_key``, ``client_secret`` (for refresh). ``token``: the user token (24 hours) + refresh."""
+    """The privacy level and interaction switches come from the message's ``options`` (the
+    person's choice in the composer), never from a default. Secrets: ``client_key``,
+    ``client_secret`` (for refresh). ``token``: the user token (24 hours) + refresh."""
 
     facts: ClassVar[PlatformFacts] = PlatformFacts(
         "tiktok",
@@ -74,11 +89,11 @@ class TikTokPublisher(BasePublisher):
             "tiktok",
             2200,
             counting="utf16",
-            max_media=1,
+            max_media=35,  # one video, or up to 35 photos
+            max_videos=1,
             media_required=True,
-            video_required=True,
             video_mime_types=("video/mp4", "video/quicktime", "video/webm"),
-            image_mime_types=(),
+            image_mime_types=("image/jpeg", "image/webp"),  # TikTok takes no PNG photos
         ),
         oauth=OAuthProvider(
             "https://www.tiktok.com/v2/auth/authorize/",
@@ -88,7 +103,8 @@ class TikTokPublisher(BasePublisher):
             client_id_name="client_key",
         ),
     )
-    poll_attempts: ClassVar[int] = 30
+    # A few looks while the sender holds the delivery; the rest is the resolver's (publishing.pending).
+    poll_attempts: ClassVar[int] = 5
 
     def __init__(
         self, client: httpx.Client, account: Account, *, sleep: Callable[[float], None] = time.sleep
@@ -106,34 +122,28 @@ class TikTokPublisher(BasePublisher):
     def creator_info(self) -> JSONObject:
         return self._post("/post/publish/creator_info/query/", {})
 
+    def creator(self) -> CreatorInfo:
+        """The creator's posting settings, for the composer and for the check before each post."""
+        return CreatorInfo.from_json(self.creator_info())
+
     def publish(self, delivery: Delivery) -> Published:
         message = delivery.message
         self.check(message)
-        video = message.media[0]
-        data = video.require_data()
+        photo = all(item.kind == "image" for item in message.media)
         with preliminary():
-            info = self.creator_info()
-            options = info.get("privacy_level_options")
-            allowed = [o for o in options if isinstance(o, str)] if isinstance(options, list) else []
-            privacy = self.account.settings.get("privacy_level") or (
-                "PUBLIC_TO_EVERYONE"
-                if "PUBLIC_TO_EVERYONE" in allowed
-                else (allowed[0] if allowed else "SELF_ONLY")
-            )
-            if allowed and privacy not in allowed:
-                raise Rejected(f"tiktok: privacy level {privacy} is not allowed for this creator")
+            info = self.creator()
+            problems = choice_problems(message, info)
+            if problems:
+                raise Rejected("; ".join(problems))
+            if photo:
+                return self._await(self._init_photos(message, info), self.poll_attempts)
+            video = message.media[0]
+            data = video.require_data()
             chunk, spans = chunk_spans(len(data))
             init = self._post(
                 "/post/publish/video/init/",
                 {
-                    "post_info": {
-                        "title": message.text,
-                        "privacy_level": privacy,
-                        "disable_duet": False,
-                        "disable_comment": False,
-                        "disable_stitch": False,
-                        "video_cover_timestamp_ms": 1000,
-                    },
+                    "post_info": post_info(message, info, photo=False),
                     "source_info": {
                         "source": "FILE_UPLOAD",
                         "video_size": len(data),
@@ -153,6 +163,26 @@ class TikTokPublisher(BasePublisher):
             check_status(send(self.client, put, platform="tiktok"), platform="tiktok", detail="video upload")
         return self._await(publish_id, self.poll_attempts)
 
+    def _init_photos(self, message: Message, info: CreatorInfo) -> str:
+        """TikTok pulls photos from their public URLs (on a domain verified for the app)."""
+        init = self._post(
+            "/post/publish/content/init/",
+            {
+                "media_type": "PHOTO",
+                "post_mode": "DIRECT_POST",
+                "post_info": post_info(message, info, photo=True),
+                "source_info": {
+                    "source": "PULL_FROM_URL",
+                    "photo_cover_index": 0,
+                    "photo_images": [item.require_url() for item in message.media],
+                },
+            },
+        )
+        publish_id = init.get("publish_id")
+        if not isinstance(publish_id, str):
+            raise Rejected("tiktok: photo post was not initialized")
+        return publish_id
+
     def resolve(self, publish_id: str) -> Published:
         """One look at a ``pending`` post (for the scheduler to call later): final or still pending;
         ``Rejected`` when TikTok reports that publishing failed."""
@@ -168,10 +198,10 @@ class TikTokPublisher(BasePublisher):
                 return Published(remote_id=publish_id, pending=True)
             state = status.get("status")
             if state == "PUBLISH_COMPLETE":
-                ids = status.get("publicaly_available_post_id") or status.get("publicly_available_post_id")
-                post_id = str(ids[0]) if isinstance(ids, list) and ids else None
+                post_id = post_id_of(status)
                 if post_id is None:
-                    return Published(remote_id=publish_id, pending=True)  # private posts have no public id
+                    # Complete, but not public (SELF_ONLY, or still in moderation): no post id to give.
+                    return Published(remote_id="")
                 return Published(remote_id=post_id, url=f"https://www.tiktok.com/video/{post_id}")
             if state == "FAILED":
                 raise Rejected(f"tiktok: publishing failed: {status.get('fail_reason') or 'no reason given'}")

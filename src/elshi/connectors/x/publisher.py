@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 import httpx
@@ -14,6 +15,7 @@ from ..facts import OAuthProvider, PlatformFacts
 from ..protocol import BasePublisher
 from ..text import PlatformRules
 from ..types import Account, Delivery, Media, Metrics, Published
+from .readback import ReadBackFailed, find_post, user_id
 
 __all__ = ["API", "AUTHORIZE_URL", "SCOPES", "TOKEN_URL", "XPublisher"]
 
@@ -23,6 +25,21 @@ TOKEN_URL = f"{API}/oauth2/token"  # noqa: S105 - a URL, not a secret
 # offline.access gives the refresh token; media.write the v2 media upload.
 SCOPES = ("tweet.read", "tweet.write", "users.read", "media.write", "offline.access")
 CHUNK_BYTES = 4 * 1024 * 1024
+# The read-back starts this long before the attempt: X stamps posts with its own clock, not ours.
+CLOCK_MARGIN = timedelta(minutes=2)
+
+
+def _may_exist(error: ConnectorError) -> bool:
+    """Whether a failed write may nonetheless have created the post (a read-back can tell)."""
+    if isinstance(error, OutcomeUnknown):
+        return True
+    if isinstance(error, NotSent) and not error.before_post:
+        return error.status_code is not None and error.status_code >= 500
+    return _duplicate(error)
+
+
+def _duplicate(error: ConnectorError) -> bool:
+    return isinstance(error, Rejected) and error.status_code == 403 and "duplicate" in error.message.lower()
 
 
 def _detail(body: JSONObject) -> str:
@@ -58,12 +75,20 @@ class XPublisher(BasePublisher):
         oauth=OAuthProvider(AUTHORIZE_URL, TOKEN_URL, SCOPES, basic_auth=True),
     )
     processing_polls: ClassVar[int] = 60
+    # Seconds between a failed write and its read-back, for the post to reach the timeline.
+    readback_delay: ClassVar[float] = 3.0
 
     def __init__(
-        self, client: httpx.Client, account: Account, *, sleep: Callable[[float], None] = time.sleep
+        self,
+        client: httpx.Client,
+        account: Account,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         super().__init__(client, account)
         self.sleep = sleep
+        self.clock = clock
         self.api = JsonApi(client, self.platform, headers=self.bearer, errors=_error)
 
     def upload(self, media: Media) -> str:
@@ -132,17 +157,46 @@ class XPublisher(BasePublisher):
             media_ids = [self.upload(item) for item in message.media]
         if media_ids:
             payload["media"] = {"media_ids": media_ids}
-        body = self.api.call("POST", f"{API}/tweets", json=payload)
+        started = self.clock()
+        try:
+            body = self.api.call("POST", f"{API}/tweets", json=payload)
+        except ConnectorError as failure:
+            if not _may_exist(failure):
+                raise
+            # A duplicate may be the copy an earlier attempt of this delivery left: look from its start.
+            since = delivery.created_at if _duplicate(failure) else started
+            return self.read_back(message.text, since - CLOCK_MARGIN, failure)
         post_id = as_object(body.get("data")).get("id")
         if not isinstance(post_id, str):
             raise OutcomeUnknown("x: post accepted without an id")
+        return Published(remote_id=post_id, url=self.web_url(post_id))
+
+    def web_url(self, post_id: str) -> str:
         username = self.account.settings.get("username")
-        url = (
-            f"https://x.com/{username}/status/{post_id}"
-            if username
-            else f"https://x.com/i/web/status/{post_id}"
+        if username:
+            return f"https://x.com/{username}/status/{post_id}"
+        return f"https://x.com/i/web/status/{post_id}"
+
+    def read_back(self, text: str, since: datetime, failure: ConnectorError) -> Published:
+        """Settle a write that may have created the post by reading the account's posts since
+        ``since`` (see :mod:`.readback`); ``failure`` is what the write answered."""
+        self.sleep(self.readback_delay)
+        try:
+            found = find_post(self.api, user_id(self.api, dict(self.account.settings)), text, since)
+        except (ConnectorError, ReadBackFailed) as exc:
+            unread = exc.message if isinstance(exc, ConnectorError) else str(exc)
+            raise OutcomeUnknown(
+                f"{failure.message}; reading the account's posts back failed ({unread}): "
+                "the post may have gone out"
+            ) from None
+        if found is not None:
+            return Published(remote_id=found, url=self.web_url(found), already_existed=_duplicate(failure))
+        if _duplicate(failure):
+            raise failure  # the same text was on the account before this delivery: a real refusal
+        raise NotSent(
+            f"{failure.message}; the account's posts since {since:%Y-%m-%d %H:%M:%S} UTC do not hold it, "
+            "so it was not created"
         )
-        return Published(remote_id=post_id, url=url)
 
     def fetch_metrics(self, remote_id: str) -> Metrics:
         # non_public_metrics (link clicks) exist for the author's posts of the last 30 days; older ones

@@ -95,10 +95,13 @@ class YouTubePublisher(BasePublisher):
         }
         if message.language:
             snippet["defaultLanguage"] = message.language
-        status = {
+        status: JSONObject = {
             "privacyStatus": self.account.settings.get("privacy_status") or "public",
             "selfDeclaredMadeForKids": False,
         }
+        if video.ai_generated:
+            # YouTube's altered-or-synthetic disclosure (since 2024-10-30): shown as a label on the video.
+            status["containsSyntheticMedia"] = True
         return {"snippet": snippet, "status": status}
 
     def publish(self, delivery: Delivery) -> Published:
