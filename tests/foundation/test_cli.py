@@ -63,6 +63,23 @@ def test_token_create_prints_token_alone_on_last_line(people: dict[str, Any]) ->
 
 
 @pytest.mark.django_db(transaction=True)
+def test_token_create_takes_scopes_and_lifetime(people: dict[str, Any]) -> None:
+    result = run("token", "create", "analyst", "--scope", "read", "--days", "7")
+    assert result.exit_code == 0, result.output
+    token = ApiToken.objects.get(user__username="analyst")
+    assert list(token.scopes) == ["read"]
+    assert 6 <= (token.expires_at - token.created_at).days <= 7
+    from django.test import Client
+
+    plain = result.output.strip().splitlines()[-1]
+    client = Client(headers={"Authorization": f"Bearer {plain}"})
+    assert client.get("/api/v1/me").status_code == 200
+    assert client.post("/api/v1/posts", {}, content_type="application/json").status_code == 403
+    bad = run("token", "create", "analyst", "--scope", "everything")
+    assert bad.exit_code == 2 and "scope" in bad.output
+
+
+@pytest.mark.django_db(transaction=True)
 def test_mission_create_validates(db: Any) -> None:
     bad = run(
         "mission",

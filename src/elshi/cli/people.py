@@ -170,15 +170,37 @@ def user_invite(
 
 @token_app.command("create")
 def token_create(
-    username: str, name: str = typer.Option("cli", "--name", help="What the token is for.")
+    username: str,
+    name: str = typer.Option("cli", "--name", help="What the token is for."),
+    scope: list[str] = typer.Option(  # noqa: B008 - typer's way of declaring a repeatable option
+        [], "--scope", help="read, write, approve or publish; repeat for several (default: all four)."
+    ),
+    days: int = typer.Option(90, "--days", min=1, max=365, help="Days until the token expires."),
 ) -> None:
     """Create an API token; the token alone is printed on the last line."""
     setup()
     # Imported after setup(): Django's apps load only once it is configured.
-    from elshi.missions import actions
+    from datetime import timedelta
 
-    _token, plain = actions.do_create_token(_user(username), name, acting_user=None)
-    console.print(f"API token for {username} (shown once; send it as 'Authorization: Bearer TOKEN'):")
+    from django.core.exceptions import ValidationError
+
+    from elshi.missions import actions
+    from elshi.missions.models import TokenScope
+
+    try:
+        token, plain = actions.do_create_token(
+            _user(username),
+            name,
+            acting_user=None,
+            scopes=scope or tuple(TokenScope.values),
+            expires_in=timedelta(days=days),
+        )
+    except ValidationError as exc:
+        raise fail("; ".join(exc.messages), 2) from exc
+    console.print(
+        f"API token for {username}, scopes {', '.join(token.scopes)}, "
+        f"expires {token.expires_at:%Y-%m-%d} UTC (shown once; send it as 'Authorization: Bearer TOKEN'):"
+    )
     typer.echo(plain)
 
 
