@@ -66,6 +66,15 @@ def test_people_page_filters_and_shows_login_and_2fa(people: dict[str, Any], log
     assert "approver" in page and ">author<" not in page and "state-ok" in page
     washington = admin.get(reverse("people"), {"mission": "washington"}).content.decode()
     assert ">outsider<" in washington and ">author<" not in washington
+    # Mission and role together: the role held at that mission, not at any.
+    from elshi.missions.models import Mission
+
+    washington_mission = Mission.objects.get(slug="washington")
+    actions.do_set_role(people["approver"], washington_mission, "viewer", acting_user=None)
+    both = admin.get(reverse("people"), {"mission": "washington", "role": "approver"}).content.decode()
+    assert ">approver<" not in both
+    both = admin.get(reverse("people"), {"mission": "washington", "role": "viewer"}).content.decode()
+    assert ">approver<" in both and ">outsider<" not in both
     actions_before = AuditEvent.objects.count()
     admin.post(reverse("person_deactivate", args=[people["viewer"].pk]))
     assert AuditEvent.objects.count() == actions_before + 1

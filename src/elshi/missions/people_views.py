@@ -90,10 +90,14 @@ def people_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("role", ""),
         request.GET.get("state", ""),
     )
+    # One filter() call: mission and role must hold on the same membership (the role at that mission).
+    held: dict[str, Any] = {"memberships__mission__in": visible}
     if mission:
-        users = users.filter(memberships__mission__slug=mission, memberships__mission__in=visible)
+        held["memberships__mission__slug"] = mission
     if role in Role.values:
-        users = users.filter(memberships__role=role, memberships__mission__in=visible)
+        held["memberships__role"] = role
+    if len(held) > 1:
+        users = users.filter(**held)
     if state in {"active", "inactive"}:
         users = users.filter(is_active=state == "active")
     users = users.annotate(
