@@ -63,8 +63,7 @@ def test_cleared_posts_reach_the_pds_once(
     channel = mission_actions.do_save_channel(channel, acting_user=None)
 
     text = "Kazakhstan ranked 24th in the UN E-Government Development Index 2024. https://egov.kz #eGov"
-    first = _cleared(write_post, people, channel)
-    first.variants.update(text=text)
+    first = _cleared(write_post, people, channel, text=text)  # what is sent is what was cleared
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "baiterek.png").write_bytes(tiny_png(48, 32))
     Asset.objects.create(  # only the mission's own studio assets are read from disk and sent
@@ -75,9 +74,12 @@ def test_cleared_posts_reach_the_pds_once(
         state="ready",
         created_by=people["author"],
     )
-    second = _cleared(write_post, people, channel)
-    second.variants.update(
-        text="Astana tonight", media=[{"url": "/media/baiterek.png", "alt": "The Baiterek tower at dusk"}]
+    second = _cleared(
+        write_post,
+        people,
+        channel,
+        text="Astana tonight",
+        media=[{"url": "/media/baiterek.png", "alt": "The Baiterek tower at dusk"}],
     )
 
     deliveries = [first.deliveries.get(), second.deliveries.get()]

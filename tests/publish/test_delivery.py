@@ -26,14 +26,21 @@ from elshi.publishing.sending import send
 from ..tell.conftest import EN
 
 
-def _cleared(write_post: Any, people: dict[str, Any], channel: Channel, hours: int = 2) -> Post:
+def _cleared(
+    write_post: Any,
+    people: dict[str, Any],
+    channel: Channel,
+    hours: int = 2,
+    *,
+    text: str = EN,
+    media: list[dict[str, str]] | None = None,
+) -> Post:
     post = write_post(hours=hours)
     post.channels.set([channel])
-    content_actions.do_save_post(
-        post,
-        acting_user=people["author"],
-        variants=[{"platform": channel.platform, "language": "en", "text": EN}],
-    )
+    variant: dict[str, Any] = {"platform": channel.platform, "language": "en", "text": text}
+    if media:
+        variant["media"] = media
+    content_actions.do_save_post(post, acting_user=people["author"], variants=[variant])
     clearance_actions.do_submit(post, acting_user=people["author"])
     clearance = clearance_actions.check_decide(people["approver"], post, "approve", "")
     clearance_actions.do_decide(clearance, "approve", "", acting_user=people["approver"])
