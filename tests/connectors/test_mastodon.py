@@ -20,6 +20,7 @@ from elshi.connectors import (
     Token,
     create,
 )
+from elshi.connectors.facts import PlatformFacts
 from elshi.connectors.mastodon import (
     MastodonPublisher,
     authorize_url,
@@ -231,8 +232,6 @@ def test_failures_before_the_status_are_not_sent(fake: FakePlatform) -> None:
 
 
 def test_mastodon_declares_how_long_it_remembers_an_idempotency_key() -> None:
-    from elshi.connectors.facts import PlatformFacts
-
     assert MastodonPublisher.facts.idempotent and MastodonPublisher.facts.idempotency_window == 3600
     with pytest.raises(ValueError, match="idempotency window"):
         PlatformFacts("webhook", "Webhook", "none", idempotency_window=60)  # no dedup, no window

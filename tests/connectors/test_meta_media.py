@@ -10,7 +10,7 @@ from elshi.connectors import Account, Delivery, Media, Message, Token, create
 from elshi.connectors.meta import FacebookPagePublisher, InstagramPublisher, ThreadsPublisher
 from elshi.connectors.meta.graph import FACEBOOK, FACEBOOK_VIDEO, INSTAGRAM, THREADS
 
-from .conftest import FakePlatform
+from .conftest import FakePlatform, load
 
 WHEN = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 SIGNED = "https://elshi.example.org/public/media/eyJkIjoxfQ:1sX:abc/"
@@ -82,8 +82,6 @@ def test_threads_image_carries_the_absolute_public_url(fake: FakePlatform) -> No
 
 
 def _threads_id() -> str:
-    from .conftest import load
-
     return str(load("meta/threads_publish")["id"])
 
 

@@ -15,7 +15,7 @@ from elshi.connectors import (
     Token,
     create,
 )
-from elshi.connectors.tiktok import TikTokPublisher
+from elshi.connectors.tiktok import CreatorInfo, TikTokPublisher
 
 from .conftest import FakePlatform
 
@@ -277,8 +277,6 @@ def test_complete_private_post_has_no_public_id(fake: FakePlatform) -> None:
 
 
 def test_creator_info_is_typed() -> None:
-    from elshi.connectors.tiktok import CreatorInfo
-
     info = CreatorInfo.from_json(
         {
             "privacy_level_options": ["SELF_ONLY", 3],

@@ -21,6 +21,7 @@ from elshi.connectors import (
 from elshi.connectors.connect import authorize_url, exchange_code
 from elshi.connectors.oauth import new_pkce
 from elshi.connectors.x import XPublisher
+from elshi.connectors.x.readback import same_text
 
 from .conftest import FakePlatform, load
 
@@ -280,8 +281,6 @@ def test_duplicate_of_an_older_post_stays_rejected(fake: FakePlatform) -> None:
 
 
 def test_read_back_matches_text_not_prefixes() -> None:
-    from elshi.connectors.x.readback import same_text
-
     posted = {"text": "Visa-free travel for EU citizens extended"}
     assert same_text(posted, "Visa-free travel for EU citizens extended\n")
     assert not same_text(posted, "Visa-free travel for EU citizens")

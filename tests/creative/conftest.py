@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
+from elshi.creative.fonts import font_advice, font_gaps
+
 LONG_TEXTS = {
     "kk": "Қазақстан Біріккен Ұлттар Ұйымының электрондық үкіметті дамыту индексінде 193 елдің "
     "ішінде 24-орынға көтеріліп, Орталық Азиядағы көшбасшылығын нығайтты",
@@ -25,7 +27,6 @@ _NEEDS = {"zh": "Noto Sans CJK"}
 def require_font_for(language: str) -> None:
     """Skip, saying what to install, where this machine lacks the Noto family a language needs
     (a fresh machine has only DejaVu; ``scripts/bootstrap`` installs the rest)."""
-    from elshi.creative.fonts import font_advice, font_gaps
 
     family = _NEEDS.get(language)
     gaps = [gap for gap in font_gaps() if gap.family == family]

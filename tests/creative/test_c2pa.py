@@ -6,8 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from PIL import Image
+from typer.testing import CliRunner
 
+from elshi.cli import app
+from elshi.content import signing
+from elshi.content.studio import do_generate_image
 from elshi.creative import Provenance, ProvenanceError, read_provenance, save_with_provenance
 from elshi.creative.c2pa_manifest import SigningConfig, read_credentials, sign_asset
 
@@ -101,7 +106,6 @@ from tests.tell.test_studio import image_endpoint, media_root  # noqa: E402,F401
 def _keys_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The signing files in this test's folder, not the shared test home (where a certificate would
     make every later test's AI assets signed)."""
-    from elshi.content import signing
 
     monkeypatch.setattr(
         signing, "signing_files", lambda: (tmp_path / "c2pa-cert.pem", tmp_path / "c2pa-key.enc")
@@ -109,10 +113,6 @@ def _keys_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _generate(people: dict[str, object], missions: dict[str, object]) -> Path:
-    from django.conf import settings
-
-    from elshi.content.studio import do_generate_image
-
     asset = do_generate_image(
         missions["berlin"],  # type: ignore[arg-type]
         "Baiterek tower at dusk, watercolour",
@@ -131,11 +131,6 @@ def test_ai_export_is_signed_with_the_installed_certificate(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    from typer.testing import CliRunner
-
-    from elshi.cli import app
-    from elshi.content import signing
-
     _keys_in(tmp_path, monkeypatch)
     chain, key, _ca = make_signing_chain()
     (tmp_path / "cert.pem").write_bytes(chain)
@@ -169,8 +164,6 @@ def test_no_manifest_without_a_certificate(
 
 
 def test_a_key_of_another_certificate_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from elshi.content import signing
-
     _keys_in(tmp_path, monkeypatch)
     chain, _key, _ca = make_signing_chain()
     _chain, other_key, _ca2 = make_signing_chain()

@@ -29,7 +29,9 @@ from elshi.missions import actions as mission_actions
 from elshi.missions import invitations
 from elshi.missions.models import Channel, Mission, MissionKind, Role
 from elshi.monitoring.models import Alert, Source
+from elshi.publishing.feed_links import do_create_link
 from elshi.publishing.models import Delivery
+from elshi.reports.actions import do_generate_brief
 from elshi.reports.models import BriefSubscription
 from elshi.web.navigation import BY_KEY
 from tests.conftest import PASSWORD
@@ -176,9 +178,6 @@ def _content(world: World) -> None:
 
 
 def _engage_listen_measure(world: World) -> None:
-    from elshi.publishing.feed_links import do_create_link
-    from elshi.reports.actions import do_generate_brief
-
     objects = world.objects
     objects["engagement"] = make_engagement(world.berlin, titles={"en": "Berlin-secret-engagement"})
     objects["registration"] = engagement_actions.do_register(

@@ -23,6 +23,7 @@ from elshi.audit.anchors import read_anchors, write_anchor
 from elshi.audit.log import record, verify_chain
 from elshi.audit.models import GENESIS, AuditEvent, AuditHead
 from elshi.audit.tasks import anchor_audit_head
+from elshi.cli import app
 from elshi.common import crypto
 
 
@@ -193,8 +194,6 @@ def test_daily_anchor_task_writes_file_log_and_mail(
 
 @pytest.mark.django_db(transaction=True)
 def test_cli_anchor_then_verify(people: dict[str, Any]) -> None:
-    from elshi.cli import app
-
     runner = CliRunner()
     result = runner.invoke(app, ["audit", "anchor"])
     assert result.exit_code == 0, result.output

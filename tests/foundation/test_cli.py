@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from typer.testing import CliRunner
 
 from elshi.cli import app
@@ -69,7 +70,6 @@ def test_token_create_takes_scopes_and_lifetime(people: dict[str, Any]) -> None:
     token = ApiToken.objects.get(user__username="analyst")
     assert list(token.scopes) == ["read"]
     assert 6 <= (token.expires_at - token.created_at).days <= 7
-    from django.test import Client
 
     plain = result.output.strip().splitlines()[-1]
     client = Client(headers={"Authorization": f"Bearer {plain}"})

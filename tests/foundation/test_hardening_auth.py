@@ -11,9 +11,11 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from elshi.common.demo import DemoContext
 from elshi.missions import actions
 from elshi.missions.api_auth import SCOPE_EXTRA, required_scope
-from elshi.missions.models import ApiToken
+from elshi.missions.demo import demo_missions, demo_people
+from elshi.missions.models import ApiToken, SecurityPolicy
 from elshi.missions.permissions import PRIVILEGED_ROLES
 from elshi.web.api import api
 
@@ -126,8 +128,6 @@ def test_two_factor_policy_covers_hq_editors(client: Client, missions: dict[str,
 def test_a_new_installation_requires_two_factor_for_privileged_roles(
     client: Client, missions: dict[str, Any], settings: Any, db: Any
 ) -> None:
-    from elshi.missions.models import SecurityPolicy
-
     settings.ELSHI_2FA_DEFAULT = True  # the production default (the test settings start without it)
     SecurityPolicy.objects.all().delete()
     user, _ = actions.do_create_user("fresh-admin", password=None, acting_user=None)
@@ -139,10 +139,6 @@ def test_a_new_installation_requires_two_factor_for_privileged_roles(
 
 
 def test_the_demo_turns_the_policy_off_and_says_so(settings: Any, db: Any) -> None:
-    from elshi.common.demo import DemoContext
-    from elshi.missions.demo import demo_missions, demo_people
-    from elshi.missions.models import SecurityPolicy
-
     settings.ELSHI_2FA_DEFAULT = True
     SecurityPolicy.objects.all().delete()
     context = DemoContext(credentials_path=settings.ELSHI_HOME / "demo-credentials.json")

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from elshi.missions import actions as mission_actions
+from elshi.missions.models import Channel
 from elshi.web.csp_policy import EMPTY_STYLE, plotly_bundled_styles
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "elshi"
@@ -104,9 +106,6 @@ def test_no_template_needs_inline_code_or_style() -> None:
 def test_only_a_channel_page_lets_its_connect_form_reach_its_platform(
     login: Any, missions: dict[str, Any], platform: str, settings: dict[str, str], origin: str | None
 ) -> None:
-    from elshi.missions import actions as mission_actions
-    from elshi.missions.models import Channel
-
     channel = mission_actions.do_save_channel(
         Channel(mission=missions["berlin"], platform=platform, handle=f"@{platform}", settings=settings),
         acting_user=None,

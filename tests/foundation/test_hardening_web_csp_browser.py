@@ -11,6 +11,10 @@ from typing import Any
 
 import pytest
 
+from elshi.content.models import Asset
+from elshi.missions import actions as mission_actions
+from elshi.missions.models import Channel
+from elshi.publishing.accounts import set_credentials
 from tests.browser import log_in
 from tests.engage.conftest import channels, published, site  # noqa: F401  (shared fixtures)
 from tests.listen.test_browser import DAY, _corpus
@@ -77,8 +81,6 @@ def test_compose_picker_attaches_without_inline_code(
     claim: Any,
     write_post: Any,
 ) -> None:
-    from elshi.content.models import Asset
-
     post = write_post()
     page, _requested = browser_page
     seen = _watch(page)
@@ -119,10 +121,6 @@ def test_connect_button_reaches_the_platforms_consent_screen(
     browser_page: Any, live_server: Any, people: dict[str, Any], missions: dict[str, Any]
 ) -> None:
     """The Connect form posts to elshi, which redirects to the platform: form-action must allow that hop."""
-    from elshi.missions import actions as mission_actions
-    from elshi.missions.models import Channel
-    from elshi.publishing.accounts import set_credentials
-
     channel = Channel(mission=missions["berlin"], platform="linkedin", handle="kz-de")
     set_credentials(channel, secrets={"client_id": "86abc", "client_secret": "linkedin-secret"})
     channel = mission_actions.do_save_channel(channel, acting_user=None)

@@ -15,6 +15,8 @@ from elshi.content.expiring import expiring_claims
 from elshi.content.models import Claim, Post
 from elshi.missions.middleware import SESSION_KEY
 from elshi.missions.models import Channel
+from elshi.monitoring.models import DailyIndex
+from elshi.monitoring.today import image_glance
 from elshi.publishing.models import Delivery, DeliveryState
 from elshi.publishing.today import day_range
 from elshi.web.sparkline import sparkline
@@ -160,9 +162,6 @@ def test_home_never_names_another_missions_posts(
 
 
 def test_image_glance_reads_the_rollup_with_change_and_peers(login: Any) -> None:
-    from elshi.monitoring.models import DailyIndex
-    from elshi.monitoring.today import image_glance
-
     end = dt.date(2026, 11, 30)
     # The 28 days before: balanced (50). This period: a balanced day, then an all-positive one: 6 of 8 (75).
     DailyIndex.objects.create(

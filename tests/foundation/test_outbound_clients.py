@@ -15,6 +15,16 @@ import httpx
 import pytest
 
 from elshi.common import http as common_http
+from elshi.connectors._http import send
+from elshi.connectors.errors import NotSent
+from elshi.content import studio
+from elshi.creative.openai_images import OpenAIImages
+from elshi.monitoring import alerting
+from elshi.monitoring.ingest import ProfileAnalyzer
+from elshi.monitoring.models import Document, Source
+from elshi.monitoring.polling import run_source
+from elshi.publishing import accounts
+from elshi.publishing.accounts import http_client
 from elshi.sources.transport import AddressRefused, GuardedTransport
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "elshi"
@@ -62,10 +72,6 @@ def _guarded(client: httpx.Client) -> GuardedTransport:
 
 
 def test_every_app_client_is_guarded(settings: Any) -> None:
-    from elshi.content import studio
-    from elshi.creative.openai_images import OpenAIImages
-    from elshi.publishing import accounts
-
     settings.ELSHI_OUTBOUND_ALLOWED_HOSTS = ["Intranet.Example"]
     settings.ELSHI_FETCH_ALLOWED_HOSTS = ["feeds.intranet"]
     settings.ELSHI_IMAGE_BASE_URL = "http://10.1.2.3:8080/v1"
@@ -80,10 +86,6 @@ def test_every_app_client_is_guarded(settings: Any) -> None:
 
 
 def test_a_channel_host_on_a_private_address_is_not_sent(settings: Any) -> None:
-    from elshi.connectors._http import send
-    from elshi.connectors.errors import NotSent
-    from elshi.publishing.accounts import http_client
-
     settings.ELSHI_OUTBOUND_ALLOWED_HOSTS = []
     with http_client() as client:
         request = client.build_request("POST", "http://127.0.0.1:9/api/v1/statuses", json={"status": "x"})
@@ -94,8 +96,6 @@ def test_a_channel_host_on_a_private_address_is_not_sent(settings: Any) -> None:
 
 
 def test_an_alert_webhook_to_a_private_host_is_refused(settings: Any, caplog: Any) -> None:
-    from elshi.monitoring import alerting
-
     settings.ELSHI_OUTBOUND_ALLOWED_HOSTS = []
     settings.ELSHI_ALERT_WEBHOOKS = []
     with caplog.at_level(logging.ERROR, logger="elshi.monitoring.alerting"):
@@ -136,10 +136,6 @@ def internal_feed() -> Iterator[tuple[int, list[str]]]:
 def test_dns_rebinding_poll_is_refused_and_nothing_is_stored(
     db: Any, settings: Any, monkeypatch: pytest.MonkeyPatch, internal_feed: tuple[int, list[str]]
 ) -> None:
-    from elshi.monitoring.ingest import ProfileAnalyzer
-    from elshi.monitoring.models import Document, Source
-    from elshi.monitoring.polling import run_source
-
     settings.ELSHI_FETCH_ALLOWED_HOSTS = []
     port, requests = internal_feed
     answered: dict[str, int] = {}

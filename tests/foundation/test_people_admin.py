@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from elshi.audit.models import AuditEvent
 from elshi.missions import actions
@@ -58,8 +60,6 @@ def test_mission_admin_cannot_deactivate_someone_working_elsewhere(
 
 
 def test_people_page_filters_and_shows_login_and_2fa(people: dict[str, Any], login: Any) -> None:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     TOTPDevice.objects.create(user=people["approver"], name="phone", confirmed=True)
     admin = login("admin")
     page = admin.get(reverse("people"), {"role": "approver"}).content.decode()
@@ -90,8 +90,6 @@ def _api(user: Any) -> Client:
 def test_api_lists_invites_deactivates_and_reactivates(
     people: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    from django.core import mail
-
     api = _api(people["admin"])
     listed = api.get("/api/v1/people", {"mission": "berlin", "role": "viewer"}).json()
     assert [p["username"] for p in listed] == ["viewer"]

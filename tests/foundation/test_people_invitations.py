@@ -11,8 +11,10 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from typer.testing import CliRunner
 
 from elshi.audit.models import AuditEvent
+from elshi.cli import app
 from elshi.missions import invitations
 from elshi.missions.models import Invitation, Membership, Preference
 
@@ -130,10 +132,6 @@ def test_privileged_invitee_enrols_2fa_before_the_first_page(client: Any, missio
 
 
 def test_cli_invite_prints_the_link(missions: dict[str, Any], settings: Any) -> None:
-    from typer.testing import CliRunner
-
-    from elshi.cli import app
-
     settings.ELSHI_SITE_URL = "https://elshi.example.org"
     result = CliRunner().invoke(
         app, ["user", "invite", "cli@example.org", "--mission", "berlin", "--role", "viewer"]

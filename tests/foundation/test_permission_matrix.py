@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from elshi.audit.models import AuditEvent
 from elshi.missions.models import Role
 from elshi.missions.permissions import ROLE_PERMS, Perm
+from elshi.web.api import api
 from tests.foundation.matrix_world import OUTSIDER_ROLE, SECRETS, World, build_world
 from tests.foundation.permission_matrix import (
     AUTHENTICATED,
@@ -70,8 +71,6 @@ def _walk(patterns: list[Any], namespace: str = "") -> Iterator[str]:
 
 @functools.cache
 def _schema() -> dict[str, Any]:
-    from elshi.web.api import api
-
     return api.get_openapi_schema()
 
 

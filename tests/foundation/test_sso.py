@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory, override_settings
 
-from elshi.missions.models import Role
+from elshi.missions.models import Role, SecurityPolicy
 from elshi.missions.sso_actions import provider_factor
 from elshi.missions.sso_backend import SESSION_PROVIDER_FACTOR
 from elshi.missions.sso_config import ROLE_NAMES, GroupGrant, axes_username, parse_group_map
@@ -75,8 +75,6 @@ def _as_sso_login(client: Any, user: Any, *, factor: bool) -> None:
 def test_a_privileged_person_is_asked_for_totp_unless_the_provider_gave_a_trusted_factor(
     client: Any, people: dict[str, Any], trust: bool, factor: bool, asked: bool
 ) -> None:
-    from elshi.missions.models import SecurityPolicy
-
     policy = SecurityPolicy.current()
     policy.require_2fa_for_privileged = True
     policy.save()

@@ -15,6 +15,10 @@ from typing import Any
 
 import httpx
 import pytest
+from django.core import management
+
+from elshi.cli.static import collect_static, compress_when_served
+from elshi.web.demo import demo_progress, load_demo, start_demo_progress
 
 pytestmark = pytest.mark.slow
 
@@ -158,8 +162,6 @@ def test_up_refuses_a_busy_port(tmp_path: Path) -> None:
 def test_while_the_demo_loads_healthz_and_the_home_page_say_how_far(
     client: Any, people: dict[str, Any]
 ) -> None:
-    from elshi.web.demo import demo_progress, start_demo_progress
-
     start_demo_progress()
     total = demo_progress()["total"]  # type: ignore[index]
     assert total > 0
@@ -167,8 +169,6 @@ def test_while_the_demo_loads_healthz_and_the_home_page_say_how_far(
     assert health.status_code == 200 and health.json()["demo"] == f"loading 0/{total}"
     client.force_login(people["author"])
     assert f"Demo data loading: 0 of {total} steps done." in client.get("/").content.decode()
-
-    from elshi.web.demo import load_demo
 
     load_demo()
     assert demo_progress() is None and client.get("/healthz").json()["demo"] == "ready"
@@ -179,10 +179,6 @@ def test_static_files_are_compressed_again_only_when_they_changed(
     tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """whitenoise compresses every file at every run (40 s on a loaded machine): `elshi up` skips that."""
-    from django.core import management
-
-    from elshi.cli.static import collect_static, compress_when_served
-
     settings.ELSHI_HOME, settings.STATIC_ROOT = tmp_path, tmp_path / "static"
     real, compressions = management.call_command, []
 

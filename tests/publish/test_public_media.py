@@ -3,22 +3,33 @@ take uploads, fitted when composed, refused when composed if they cannot reach o
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from django.conf import settings
 from django.core import signing
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
+from typer.testing import CliRunner
 
+from elshi.clearance import actions as clearance_actions
+from elshi.cli import app
+from elshi.connectors import Token
+from elshi.content import actions as content_actions
 from elshi.content.models import Asset, Post, Variant
 from elshi.content.validation import check_post
+from elshi.missions import actions as mission_actions
 from elshi.missions.models import Channel
 from elshi.publishing import media as public_media
+from elshi.publishing.accounts import set_credentials
 from elshi.publishing.message import message_for
 from elshi.publishing.models import Delivery, DeliveryState
+from elshi.publishing.sending import send
 
 PUBLIC = "https://elshi.example.org"
 ALT = "The Baiterek tower at dusk over Astana"
@@ -74,8 +85,6 @@ def test_instagram_gets_an_absolute_signed_link_to_the_jpeg_fitted_copy(studio: 
 
 
 def _derived(studio: dict[str, Any]) -> Path:
-    from django.conf import settings
-
     return Path(settings.MEDIA_ROOT) / "studio" / "derived" / "card.instagram.jpg"
 
 
@@ -178,10 +187,6 @@ def test_composing_a_60_mb_video_for_telegram_is_refused_naming_the_rule(studio:
 
 @pytest.mark.django_db(transaction=True)
 def test_elshi_check_says_what_to_configure_for_instagram(missions: dict[str, Any], settings: Any) -> None:
-    from typer.testing import CliRunner
-
-    from elshi.cli import app
-
     Channel.objects.create(mission=missions["berlin"], platform="instagram", handle="@kz_berlin")
     settings.ELSHI_PUBLIC_URL = ""
     said = " ".join(CliRunner().invoke(app, ["check"]).output.split())
@@ -194,17 +199,6 @@ def test_elshi_check_says_what_to_configure_for_instagram(missions: dict[str, An
 def test_cleared_instagram_post_is_sent_with_the_signed_public_link(
     studio: dict[str, Any], write_post: Any, people: dict[str, Any], missions: dict[str, Any]
 ) -> None:
-    import datetime as dt
-
-    import httpx
-
-    from elshi.clearance import actions as clearance_actions
-    from elshi.connectors import Token
-    from elshi.content import actions as content_actions
-    from elshi.missions import actions as mission_actions
-    from elshi.publishing.accounts import set_credentials
-    from elshi.publishing.sending import send
-
     channel = Channel(mission=missions["berlin"], platform="instagram", handle="@kz_berlin")
     channel.settings = {"ig_user_id": "17841405822304914"}
     set_credentials(channel, token=Token("ig-token"))

@@ -14,6 +14,7 @@ from elshi.clearance import actions as clearance_actions
 from elshi.clearance.models import Policy
 from elshi.content.models import PostState
 from elshi.missions import actions as mission_actions
+from elshi.publishing.feed_links import do_create_link, link_token
 
 
 def _client(user: Any) -> Client:
@@ -117,7 +118,6 @@ def test_ics_feed_per_mission(people: dict[str, Any], write_post: Any) -> None:
 def test_ics_feed_per_campaign(people: dict[str, Any], write_post: Any, missions: dict[str, Any]) -> None:
     from elshi.content import actions
     from elshi.content.models import Campaign
-    from elshi.publishing.feed_links import do_create_link, link_token
 
     def campaign_feed_token(user: Any, campaign: Campaign) -> str:
         return link_token(do_create_link(user, campaign, with_drafts=True, acting_user=user))

@@ -11,7 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from elshi.clearance import actions as clearance_actions
-from elshi.content.models import Post, PostState
+from elshi.content import actions
+from elshi.content.models import Campaign, Post, PostState
 from elshi.missions import actions as mission_actions
 
 from .conftest import EN, RU
@@ -325,9 +326,6 @@ def test_alt_text_rule_through_the_api(people: dict[str, Any], tell: dict[str, A
 def test_api_refuses_a_campaign_that_does_not_target_the_post_mission(
     people: dict[str, Any], tell: dict[str, Any], missions: dict[str, Any]
 ) -> None:
-    from elshi.content import actions
-    from elshi.content.models import Campaign
-
     elsewhere = actions.do_save(
         Campaign(
             name="Washington only", goal="g", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2027, 1, 1)

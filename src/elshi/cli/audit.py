@@ -43,6 +43,7 @@ def audit_anchor() -> None:
     """Anchor the chain's head now (the worker does it daily): a line in ELSHI_HOME/audit/anchors.jsonl,
     the log, and ELSHI_AUDIT_ANCHOR_EMAIL."""
     setup()
+    # Imported when the command runs: after Django's setup(), off the CLI's start-up path.
     from elshi.audit.anchors import anchor_file, write_anchor
     from elshi.common.crypto import AuditKeyMissing
 

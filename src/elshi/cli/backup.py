@@ -78,6 +78,7 @@ def pg_tool(name: str) -> str:
 
 
 def _snapshot_database(work: Path) -> Path:
+    # Imported when the command runs: after Django's setup(), off the CLI's start-up path.
     from django.db import connection
 
     if connection.vendor == "sqlite":
@@ -101,6 +102,7 @@ def _snapshot_database(work: Path) -> Path:
 
 
 def _secrets() -> dict[str, bytes]:
+    # Imported when the command runs: after Django's setup(), off the CLI's start-up path.
     from django.conf import settings
 
     from elshi.audit.models import AuditHead

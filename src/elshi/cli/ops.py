@@ -36,6 +36,7 @@ def api_version_warnings(today: date, within_days: int = 60) -> list[str]:
     """One line per active channel whose platform API version retires within ``within_days`` of
     ``today`` or has retired: a retired LinkedIn version refuses every call, and Meta serves an
     expired Graph version's calls with the oldest one it still has, which may behave differently."""
+    # Imported when the command runs: after Django's setup(), off the CLI's start-up path.
     from elshi.connectors.catalog import CATALOG
     from elshi.connectors.versions import version_status
     from elshi.missions.models import Channel
@@ -136,6 +137,7 @@ def check_command() -> None:
         _row(None, "e-mail", "not configured (ELSHI_EMAIL_URL): e-mails are written to the log")
     _font_row()
     if not settings.ELSHI_PUBLIC_URL:  # Instagram and Threads fetch studio media from elshi's address
+        # Imported when the command runs: after Django's setup(), off the CLI's start-up path.
         from elshi.connectors.text import RULES
         from elshi.content.validation import public_url_problem
         from elshi.missions.models import Channel
@@ -219,6 +221,7 @@ def keys_rotate(
             changes={"channels": count, "rows": rows, "dropped_old": drop_old},
             actor_label="cli",
         )
+    # Imported when the command runs: after Django's setup(), off the CLI's start-up path.
     from elshi.content.signing import rotate_signing_key
 
     rotate_signing_key()  # the C2PA key (a file, not a row) must not be left on a dropped key

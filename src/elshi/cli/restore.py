@@ -74,6 +74,7 @@ def _put(source: Path, target: Path, stamp: str) -> None:
 
 
 def _restore_files(work: Path, stamp: str) -> list[str]:
+    # Imported when the command runs: after Django's setup(), off the CLI's start-up path.
     from django.conf import settings
 
     from elshi.audit.anchors import anchor_file
@@ -100,6 +101,7 @@ def _restore_files(work: Path, stamp: str) -> list[str]:
 
 
 def _restore_database(work: Path, vendor: str) -> None:
+    # Imported when the command runs: after Django's setup(), off the CLI's start-up path.
     from django.db import connection
 
     if connection.vendor != vendor:
@@ -136,6 +138,7 @@ def hold_deliveries(taken_at: dt.datetime) -> list[int]:
     """Hold every delivery that the installation may have sent after the backup was taken: being
     sent at that moment, or due (or due again) by now. Sending them again blind could post twice, so
     a person checks the platform first (DESIGN §5: unconfirmed)."""
+    # Imported when the command runs: after Django's setup(), off the CLI's start-up path.
     from django.db.models import Q
     from django.utils import timezone
     from django.utils.translation import gettext as _

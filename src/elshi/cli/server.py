@@ -68,6 +68,7 @@ def prepare(demo: bool, compress_static: bool = True) -> None:
 
 
 def load_demo_workspace() -> None:
+    # Imported when the command runs: after Django's setup(), off the CLI's start-up path.
     from elshi.web.demo import load_demo
 
     with console.status("Loading the demo workspace…") as status:
@@ -91,6 +92,7 @@ def up_command(
         raise fail(f"{host}:{port} is already in use: stop what runs there or pass --port", 2)
     prepare(demo=False, compress_static=False)  # compressed once the server answers: it waits for none
     if demo:
+        # Imported when the command runs: after Django's setup(), off the CLI's start-up path.
         from elshi.web.demo import start_demo_progress
 
         start_demo_progress()
@@ -146,6 +148,7 @@ def waitress_options(application: Any) -> dict[str, Any]:
     some, waitress passes them through (its ``trusted_proxy`` takes a single address, not
     networks) and ``trusted_proxies_wsgi`` believes them only from those proxies.
     """
+    # Imported when the command runs: after Django's setup(), off the CLI's start-up path.
     from django.conf import settings
 
     from elshi.missions.client_address import parse_networks, trusted_proxies_wsgi

@@ -20,6 +20,7 @@ __all__ = ["collect_static", "compress_when_served"]
 
 
 def _marker() -> Path:
+    # Imported when the command runs: after Django's setup(), off the CLI's start-up path.
     from django.conf import settings
 
     return Path(settings.ELSHI_HOME) / "static.compressed"

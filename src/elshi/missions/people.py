@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
@@ -133,8 +135,6 @@ def do_reactivate(user: Any, *, acting_user: Actor) -> None:
 
 
 def is_locked_out(user: Any) -> bool:
-    from axes.models import AccessAttempt
-
     return AccessAttempt.objects.filter(
         username=user.get_username(), failures_since_start__gte=settings.AXES_FAILURE_LIMIT
     ).exists()
@@ -142,8 +142,6 @@ def is_locked_out(user: Any) -> bool:
 
 def do_unlock(user: Any, *, acting_user: Actor) -> int:
     """Lift django-axes' lockouts of this username (every address); returns how many were cleared."""
-    from axes.utils import reset
-
     with transaction.atomic():
         count = int(reset(username=user.get_username()))
         record(

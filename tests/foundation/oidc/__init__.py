@@ -20,6 +20,8 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
+from elshi.missions.sso_config import parse_group_map
+
 HERE = Path(__file__).resolve().parent
 CLIENT_ID = "elshi"
 CLIENT_SECRET = "elshi-test-secret-0123456789abcdef"
@@ -44,8 +46,6 @@ class Provider:
 
     def settings(self, **more: Any) -> dict[str, Any]:
         """The settings that point elshi at this provider (for ``override_settings``)."""
-        from elshi.missions.sso_config import parse_group_map
-
         values: dict[str, Any] = {
             "ELSHI_OIDC_ISSUER": self.issuer,
             "ELSHI_OIDC_CLIENT_ID": CLIENT_ID,

@@ -13,6 +13,7 @@ from django.db import migrations, models
 
 
 def record_switch_point(apps, schema_editor):  # noqa: ANN001
+    # Imported here: the data step runs only when the migration is applied.
     from elshi.audit.anchors import Anchor, append_anchor
 
     AuditHead = apps.get_model("audit", "AuditHead")
